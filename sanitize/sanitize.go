@@ -20,6 +20,11 @@ var (
 // providers' privacy-friendly players.
 var embedSource = regexp.MustCompile(`^https://(www\.youtube-nocookie\.com/embed/|player\.vimeo\.com/video/|open\.spotify\.com/embed/|w\.soundcloud\.com/player/|www\.tiktok\.com/embed/)`)
 
+// IsEmbedSource reports whether src is an iframe source the policy keeps.
+func IsEmbedSource(src string) bool {
+	return embedSource.MatchString(src)
+}
+
 // Policy returns the shared policy. It is safe for concurrent use.
 func Policy() *bluemonday.Policy {
 	policyOnce.Do(func() { policy = newPolicy() })
@@ -38,6 +43,7 @@ func newPolicy() *bluemonday.Policy {
 		"article", "header", "footer", "h2", "h3", "h4", "hr")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^[a-z0-9 _-]{1,200}$`)).Globally()
 	p.AllowAttrs("data-post-id").Matching(regexp.MustCompile(`^[0-9]{1,12}\.[0-9]{1,9}$`)).Globally()
+	p.AllowAttrs("id").Matching(regexp.MustCompile(`^post-[0-9]{1,12}\.[0-9]{1,9}$`)).OnElements("article")
 	p.AllowAttrs("start").Matching(bluemonday.Integer).OnElements("ol")
 
 	p.AllowStandardURLs()

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/liveline/liveline/bridge"
+)
+
+// Defaults for keys the config leaves out.
+const (
+	DefaultListen          = "127.0.0.1:8080"
+	DefaultDatabase        = "liveline.db"
+	DefaultPollingInterval = 3 * time.Second
+	DefaultSlackAPIURL     = "https://slack.com/api/"
+)
+
+// Config is the YAML configuration. config.example.yaml shows every key.
+type Config struct {
+	Listen          string          `yaml:"listen"`
+	Database        string          `yaml:"database"`
+	PollingInterval string          `yaml:"polling_interval"`
+	PublicURL       string          `yaml:"public_url"`
+	AllowedOrigins  []string        `yaml:"allowed_origins"`
+	HideReaction    string          `yaml:"hide_reaction"`
+	Slack           SlackConfig     `yaml:"slack"`
+	Channels        []ChannelConfig `yaml:"channels"`
+
+	// pollingInterval is PollingInterval parsed by Validate.
+	pollingInterval time.Duration
+	// missingEnv lists ${NAME} references whose variable is not set, by
+	// the key they appear in.
+	missingEnv map[string]string
+}
+
+// SlackConfig holds the Slack app's credentials and API location.
+type SlackConfig struct {
+	SigningSecret string `yaml:"signing_secret"`
+	BotToken      string `yaml:"bot_token"`
+	APIURL        string `yaml:"api_url"`
+}
+
+// ChannelConfig maps one Slack channel to a live page.
+type ChannelConfig struct {
+	ChannelID string `yaml:"channel_id"`
+	Slug      string `yaml:"slug"`
+	Title     string `yaml:"title"`
+	Threads   string `yaml:"threads"`
+}
+
+// ConfigError is a configuration problem. The program exits with status 2.
+type ConfigError struct {
+	Path string
+	Err  error
+}
+
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("config %s: %v", e.Path, e.Err)
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// LoadConfig reads the YAML file at path, replaces ${NAME} in string values
+// with environment variables and fills defaults. It does not validate:
+// call Validate.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &ConfigError{Path: path, Err: fmt.Errorf("cannot read file: %w", err)}
+	}
+	var cfg Config
+	if err := yaml.UnmarshalWithOptions(data, &cfg, yaml.DisallowUnknownField()); err != nil {
+		return nil, &ConfigError{Path: path, Err: errors.New(yaml.FormatError(err, false, true))}
+	}
+	cfg.missingEnv = map[string]string{}
+	expandEnv(reflect.ValueOf(&cfg).Elem(), "", cfg.missingEnv)
+	cfg.applyDefaults()
+	return &cfg, nil
+}
+
+var envReference = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// expandEnv replaces ${NAME} in every exported string field below v and
+// records each unset NAME under its YAML key.
+func expandEnv(v reflect.Value, key string, missing map[string]string) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(envReference.ReplaceAllStringFunc(v.String(), func(ref string) string {
+			name := envReference.FindStringSubmatch(ref)[1]
+			value, ok := os.LookupEnv(name)
+			if !ok {
+				missing[key] = name
+			}
+			return value
+		}))
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			expandEnv(v.Index(i), fmt.Sprintf("%s[%d]", key, i), missing)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			child := name
+			if key != "" {
+				child = key + "." + name
+			}
+			expandEnv(v.Field(i), child, missing)
+		}
+	}
+}
+
+func (c *Config) applyDefaults() {
+	if c.Listen == "" {
+		c.Listen = DefaultListen
+	}
+	if c.Database == "" {
+		c.Database = DefaultDatabase
+	}
+	if c.PollingInterval == "" {
+		c.PollingInterval = DefaultPollingInterval.String()
+	}
+	if c.Slack.APIURL == "" {
+		c.Slack.APIURL = DefaultSlackAPIURL
+	}
+}
+
+// Validate checks every key. With demo set, missing Slack credentials are
+// allowed, because the demo signs its own events and calls no Web API.
+func (c *Config) Validate(demo bool) error {
+	keys := make([]string, 0, len(c.missingEnv))
+	for key := range c.missingEnv {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		name := c.missingEnv[key]
+		if demo && strings.HasPrefix(key, "slack.") {
+			continue
+		}
+		return &ConfigError{Path: key, Err: fmt.Errorf(
+			"environment variable %s is not set: export it or remove ${%s} from the file", name, name)}
+	}
+	d, err := time.ParseDuration(c.PollingInterval)
+	if err != nil || d < 100*time.Millisecond || d > 10*time.Minute {
+		return &ConfigError{Path: "polling_interval", Err: fmt.Errorf(
+			"invalid duration %q: use a Go duration from 100ms to 10m, such as 3s", c.PollingInterval)}
+	}
+	c.pollingInterval = d
+	if !demo && c.Slack.SigningSecret == "" {
+		return &ConfigError{Path: "slack.signing_secret", Err: errors.New(
+			"missing: set it to the app's Signing Secret, for example ${SLACK_SIGNING_SECRET}")}
+	}
+	if err := checkURL("slack.api_url", c.Slack.APIURL); err != nil {
+		return err
+	}
+	if c.PublicURL != "" {
+		if err := checkURL("public_url", c.PublicURL); err != nil {
+			return err
+		}
+	}
+	_, err = c.channels()
+	return err
+}
+
+func checkURL(key, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &ConfigError{Path: key, Err: fmt.Errorf(
+			"invalid URL %q: use an absolute http or https URL", raw)}
+	}
+	return nil
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,99}$`)
+var channelIDPattern = regexp.MustCompile(`^[CGD][A-Z0-9]{2,30}$`)
+
+// channels validates the channel list and indexes it.
+func (c *Config) channels() (*bridge.Channels, error) {
+	if len(c.Channels) == 0 {
+		return nil, &ConfigError{Path: "channels", Err: errors.New(
+			"no channels mapped: add at least one {channel_id, slug, title}")}
+	}
+	list := make([]bridge.Channel, 0, len(c.Channels))
+	for i, ch := range c.Channels {
+		key := fmt.Sprintf("channels[%d]", i)
+		if !channelIDPattern.MatchString(ch.ChannelID) {
+			return nil, &ConfigError{Path: key + ".channel_id", Err: fmt.Errorf(
+				"invalid channel id %q: copy the id (such as C0123ABCD) from the channel's details in Slack",
+				ch.ChannelID)}
+		}
+		if !slugPattern.MatchString(ch.Slug) {
+			return nil, &ConfigError{Path: key + ".slug", Err: fmt.Errorf(
+				"invalid slug %q: use lowercase letters, digits and dashes", ch.Slug)}
+		}
+		threads, err := bridge.ParseThreadPolicy(ch.Threads)
+		if err != nil {
+			return nil, &ConfigError{Path: key + ".threads", Err: err}
+		}
+		list = append(list, bridge.Channel{ID: ch.ChannelID, Slug: ch.Slug, Title: ch.Title,
+			Threads: threads})
+	}
+	idx, err := bridge.NewChannels(list)
+	if err != nil {
+		return nil, &ConfigError{Path: "channels", Err: err}
+	}
+	return idx, nil
+}
+
+// Redacted returns a copy that is safe to log: secrets are replaced.
+func (c Config) Redacted() Config {
+	if c.Slack.SigningSecret != "" {
+		c.Slack.SigningSecret = "[redacted]"
+	}
+	if c.Slack.BotToken != "" {
+		c.Slack.BotToken = "[redacted]"
+	}
+	return c
+}

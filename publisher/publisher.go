@@ -1,0 +1,122 @@
+// Package publisher serves live pages to readers: the interval-polling
+// protocol (POST handshake, HEAD Last-Update-At, GET updates), the
+// server-rendered reader page, widget.js and the health check.
+package publisher
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/cors"
+
+	"github.com/liveline/liveline/bridge"
+)
+
+// DefaultPollingInterval is how often readers check for updates.
+const DefaultPollingInterval = 3 * time.Second
+
+// Config configures a Publisher.
+type Config struct {
+	// Channels are the mapped channels; all others are 404.
+	Channels *bridge.Channels
+	// Posts reads what readers see.
+	Posts bridge.PostReader
+	// PollingInterval is sent to readers; DefaultPollingInterval when 0.
+	PollingInterval time.Duration
+	// AllowedOrigins may call the polling endpoints from a browser. Empty
+	// allows every origin, so the widget works on any news site.
+	AllowedOrigins []string
+	// PublicURL is the base URL readers reach Liveline at, such as
+	// https://live.example.org. Empty uses root-relative URLs.
+	PublicURL string
+	// Ping checks the database for /healthz. Nil always reports healthy.
+	Ping func(ctx context.Context) error
+	// Logger receives the publisher's logs. Nil uses slog.Default.
+	Logger *slog.Logger
+}
+
+// Publisher serves readers.
+type Publisher struct {
+	cfg Config
+	log *slog.Logger
+}
+
+// New returns a Publisher. It returns an error when a required field of
+// cfg is missing.
+func New(cfg Config) (*Publisher, error) {
+	if cfg.Channels == nil || cfg.Posts == nil {
+		return nil, errors.New("publisher: missing channels or post reader")
+	}
+	if cfg.PollingInterval <= 0 {
+		cfg.PollingInterval = DefaultPollingInterval
+	}
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Publisher{cfg: cfg, log: log.With("component", "publisher")}, nil
+}
+
+// Routes returns the router for every reader-facing path.
+func (p *Publisher) Routes() chi.Router {
+	r := chi.NewRouter()
+	r.Group(func(r chi.Router) {
+		r.Use(p.cors())
+		r.Route("/live/{channel_id}/updates", p.pollingRoutes)
+		r.Route("/wagtail_live/get-updates/{channel_id}", p.pollingRoutes)
+	})
+	r.Get("/live/{slug}", p.servePage)
+	r.Get("/widget.js", serveWidget)
+	r.Get("/healthz", p.serveHealth)
+	return r
+}
+
+func (p *Publisher) pollingRoutes(r chi.Router) {
+	r.Post("/", p.serveHandshake)
+	r.Head("/", p.serveHead)
+	r.Get("/", p.serveUpdates)
+}
+
+func (p *Publisher) cors() func(http.Handler) http.Handler {
+	origins := p.cfg.AllowedOrigins
+	if len(origins) == 0 {
+		origins = []string{"*"}
+	}
+	return cors.Handler(cors.Options{
+		AllowedOrigins: origins,
+		AllowedMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost},
+		AllowedHeaders: []string{"Content-Type", "If-None-Match", "If-Modified-Since"},
+		ExposedHeaders: []string{"Last-Update-At", "ETag", "Last-Modified"},
+		MaxAge:         600,
+	})
+}
+
+func (p *Publisher) serveHealth(w http.ResponseWriter, r *http.Request) {
+	if p.cfg.Ping != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := p.cfg.Ping(ctx); err != nil {
+			p.log.Error("health check failed", "error", err)
+			writeError(w, http.StatusServiceUnavailable, "database unavailable")
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+// writeError answers with a JSON error whose message says what to fix.
+// Internal error text never reaches the response.
+func writeError(w http.ResponseWriter, status int, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]string{"error": message})
+}

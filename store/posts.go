@@ -1,0 +1,223 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/liveline/liveline/bridge"
+)
+
+// postColumns lists the columns that scanPost reads, in order.
+const postColumns = `channel_id, ts, version, edited, author, blocks, source,
+	hidden, deleted, updated`
+
+// Apply merges c with the stored post in one transaction and, when readers
+// see a difference, advances the channel clock in the same commit.
+func (db *DB) Apply(ctx context.Context, c bridge.Change) (bridge.Outcome, error) {
+	if !isValidChannelID(c.ChannelID) {
+		return bridge.Outcome{}, fmt.Errorf("apply %s: invalid channel id %q", c.Op, c.ChannelID)
+	}
+	key, err := bridge.ParseTS(c.TS)
+	if err != nil {
+		return bridge.Outcome{}, fmt.Errorf("apply %s: %w", c.Op, err)
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: begin: %w", c.Op, c.TS, err)
+	}
+	defer tx.Rollback()
+
+	stored, err := getPost(ctx, tx, c.ChannelID, c.TS)
+	if err != nil && !errors.Is(err, bridge.ErrNotFound) {
+		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
+	}
+	last, err := lastUpdate(ctx, tx, c.ChannelID)
+	if err != nil {
+		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
+	}
+	next, visible, reason := bridge.Merge(stored, c)
+	if next == nil {
+		return bridge.Outcome{Reason: reason, Stamp: last}, nil
+	}
+	stamp := last
+	if visible {
+		stamp = bridge.NextStamp(last, db.now())
+		next.Updated = stamp
+		if err := setLastUpdate(ctx, tx, c.ChannelID, stamp); err != nil {
+			return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
+		}
+	}
+	if err := putPost(ctx, tx, next, key); err != nil {
+		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: commit: %w", c.Op, c.TS, err)
+	}
+	return bridge.Outcome{Changed: visible, Reason: reason, Stamp: stamp}, nil
+}
+
+// LastUpdate returns the channel's update clock, zero before any change.
+func (db *DB) LastUpdate(ctx context.Context, channelID string) (bridge.Stamp, error) {
+	return lastUpdate(ctx, db.read, channelID)
+}
+
+// Post returns one post, tombstones included.
+func (db *DB) Post(ctx context.Context, channelID, ts string) (*bridge.Post, error) {
+	return getPost(ctx, db.read, channelID, ts)
+}
+
+// Posts returns the channel's live posts, hidden ones included, oldest
+// first.
+func (db *DB) Posts(ctx context.Context, channelID string) ([]bridge.Post, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+postColumns+` FROM posts
+		WHERE channel_id = ? AND deleted = 0 ORDER BY ts_seconds, ts_nanos, ts`, channelID)
+	if err != nil {
+		return nil, fmt.Errorf("list posts of %s: %w", channelID, err)
+	}
+	return scanPosts(rows)
+}
+
+// PostsSince returns the live posts changed at or after since, oldest
+// first, with the channel clock read in the same transaction so the two
+// agree.
+func (db *DB) PostsSince(ctx context.Context, channelID string, since bridge.Stamp) ([]bridge.Post, bridge.Stamp, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, 0, fmt.Errorf("list updates of %s: %w", channelID, err)
+	}
+	defer tx.Rollback()
+	last, err := lastUpdate(ctx, tx, channelID)
+	if err != nil {
+		return nil, 0, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+postColumns+` FROM posts
+		WHERE channel_id = ? AND deleted = 0 AND updated >= ?
+		ORDER BY ts_seconds, ts_nanos, ts`, channelID, int64(since))
+	if err != nil {
+		return nil, 0, fmt.Errorf("list updates of %s: %w", channelID, err)
+	}
+	posts, err := scanPosts(rows)
+	if err != nil {
+		return nil, 0, err
+	}
+	return posts, last, nil
+}
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func lastUpdate(ctx context.Context, q querier, channelID string) (bridge.Stamp, error) {
+	var last int64
+	err := q.QueryRowContext(ctx,
+		`SELECT last_update FROM channels WHERE channel_id = ?`, channelID).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read clock of %s: %w", channelID, err)
+	}
+	return bridge.Stamp(last), nil
+}
+
+func setLastUpdate(ctx context.Context, q querier, channelID string, s bridge.Stamp) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO channels (channel_id, last_update) VALUES (?, ?)
+		ON CONFLICT (channel_id) DO UPDATE SET last_update = excluded.last_update`,
+		channelID, int64(s))
+	if err != nil {
+		return fmt.Errorf("advance clock of %s: %w", channelID, err)
+	}
+	return nil
+}
+
+func getPost(ctx context.Context, q querier, channelID, ts string) (*bridge.Post, error) {
+	row := q.QueryRowContext(ctx, `SELECT `+postColumns+` FROM posts
+		WHERE channel_id = ? AND ts = ?`, channelID, ts)
+	p, err := scanPost(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("post %s in %s: %w", ts, channelID, bridge.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read post %s in %s: %w", ts, channelID, err)
+	}
+	return p, nil
+}
+
+func putPost(ctx context.Context, q querier, p *bridge.Post, key bridge.TSKey) error {
+	author, err := json.Marshal(p.Author)
+	if err != nil {
+		return fmt.Errorf("encode author: %w", err)
+	}
+	blocks, err := json.Marshal(p.Blocks)
+	if err != nil {
+		return fmt.Errorf("encode blocks: %w", err)
+	}
+	var source any
+	if len(p.Source) > 0 {
+		source = string(p.Source)
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO posts (channel_id, ts, ts_seconds, ts_nanos,
+			version, edited, author, blocks, source, hidden, deleted, updated)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (channel_id, ts) DO UPDATE SET version = excluded.version,
+			edited = excluded.edited, author = excluded.author, blocks = excluded.blocks,
+			source = excluded.source, hidden = excluded.hidden, deleted = excluded.deleted,
+			updated = excluded.updated`,
+		p.ChannelID, p.TS, key.Seconds, key.Nanos, p.Version, p.Edited, string(author),
+		string(blocks), source, p.Hidden, p.Deleted, int64(p.Updated))
+	if err != nil {
+		return fmt.Errorf("write post %s: %w", p.TS, err)
+	}
+	return nil
+}
+
+// scanner is what *sql.Row and *sql.Rows share.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+func scanPost(s scanner) (*bridge.Post, error) {
+	var (
+		p              bridge.Post
+		author, blocks string
+		source         sql.NullString
+		updated        int64
+	)
+	err := s.Scan(&p.ChannelID, &p.TS, &p.Version, &p.Edited, &author, &blocks, &source,
+		&p.Hidden, &p.Deleted, &updated)
+	if err != nil {
+		return nil, err
+	}
+	p.Updated = bridge.Stamp(updated)
+	if err := json.Unmarshal([]byte(author), &p.Author); err != nil {
+		return nil, fmt.Errorf("decode author of post %s: %w", p.TS, err)
+	}
+	if err := json.Unmarshal([]byte(blocks), &p.Blocks); err != nil {
+		return nil, fmt.Errorf("decode blocks of post %s: %w", p.TS, err)
+	}
+	if source.Valid {
+		p.Source = json.RawMessage(source.String)
+	}
+	return &p, nil
+}
+
+func scanPosts(rows *sql.Rows) ([]bridge.Post, error) {
+	defer rows.Close()
+	var posts []bridge.Post
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, err
+		}
+		posts = append(posts, *p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list posts: %w", err)
+	}
+	return posts, nil
+}
