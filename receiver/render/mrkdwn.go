@@ -1,105 +1,181 @@
 package render
 
 import (
-	"context"
 	"html"
 	"strings"
+
+	"github.com/liveline/liveline/bridge"
 )
 
-// entityDecoder undoes Slack's escaping of &, < and > in message text.
-// It runs once, on text outside <...> tokens and on token parts, so an
-// entity the author typed (Slack sends &amp;lt;) stays visible as typed.
-var entityDecoder = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
+// line is one rendered line of a paragraph, or the embed that takes the
+// place of a line holding only a provider's link.
+type line struct {
+	html  string
+	embed *bridge.Block
+}
 
-// mrkdwn renders Slack's mrkdwn text as an HTML fragment: Slack's <...>
-// tokens become links and mentions, everything else is escaped, and line
-// breaks are kept.
-func (r *Renderer) mrkdwn(ctx context.Context, text string) string {
-	if strings.TrimSpace(text) == "" {
-		return ""
+// mrkdwn renders Slack mrkdwn text, still in Slack's escaped form, into
+// the message: ``` code blocks, > quotes, bulleted lines and paragraphs.
+func (m *message) mrkdwn(text string, f format) {
+	if !f.styles {
+		m.lines(text, f)
+		return
 	}
-	var b strings.Builder
 	for text != "" {
-		open := strings.IndexByte(text, '<')
-		if open < 0 {
-			b.WriteString(escapeText(text))
-			break
+		before, code, after, found := cutFence(text)
+		m.lines(before, f)
+		if !found {
+			return
 		}
-		end := strings.IndexByte(text[open:], '>')
-		if end < 0 {
-			b.WriteString(escapeText(text))
-			break
+		if strings.TrimSpace(code) != "" {
+			m.write("<pre><code>" + html.EscapeString(m.plainText(code)) + "</code></pre>")
 		}
-		b.WriteString(escapeText(text[:open]))
-		b.WriteString(r.token(ctx, text[open+1:open+end]))
-		text = text[open+end+1:]
+		text = after
 	}
-	return "<p>" + b.String() + "</p>"
 }
 
-// escapeText decodes Slack's entities once and escapes the result for
-// HTML, turning line breaks into <br>.
-func escapeText(s string) string {
-	s = html.EscapeString(entityDecoder.Replace(s))
-	return strings.ReplaceAll(s, "\n", "<br>")
+// cutFence splits text around its first ``` code block, dropping the
+// line breaks that Slack puts just inside the fences.
+func cutFence(text string) (before, code, after string, found bool) {
+	open := strings.Index(text, "```")
+	if open < 0 {
+		return text, "", "", false
+	}
+	length := strings.Index(text[open+3:], "```")
+	if length < 0 {
+		return text, "", "", false
+	}
+	code = text[open+3 : open+3+length]
+	code = strings.TrimPrefix(code, "\n")
+	code = strings.TrimSuffix(code, "\n")
+	return text[:open], code, text[open+3+length+3:], true
 }
 
-// token renders the inside of one <...> sequence.
-func (r *Renderer) token(ctx context.Context, tok string) string {
-	target, label, hasLabel := strings.Cut(tok, "|")
-	switch {
-	case strings.HasPrefix(target, "@"):
-		return html.EscapeString("@" + r.userName(ctx, target[1:]))
-	case strings.HasPrefix(target, "#"):
-		return html.EscapeString("#" + r.channelName(ctx, target[1:], label))
-	case strings.HasPrefix(target, "!"):
-		return html.EscapeString(special(target[1:], label))
-	}
-	href := entityDecoder.Replace(target)
-	text := href
-	if hasLabel && label != "" {
-		text = entityDecoder.Replace(label)
-	}
-	text = strings.TrimPrefix(text, "mailto:")
-	if !linkable(href) {
-		return html.EscapeString(text)
-	}
-	return `<a href="` + html.EscapeString(href) + `" rel="nofollow noopener">` +
-		html.EscapeString(text) + `</a>`
-}
-
-// linkable reports whether href may become an anchor: http, https and
-// mailto only.
-func linkable(href string) bool {
-	lower := strings.ToLower(href)
-	return strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") ||
-		strings.HasPrefix(lower, "mailto:")
-}
-
-func (r *Renderer) channelName(ctx context.Context, id, label string) string {
-	if label != "" {
-		return entityDecoder.Replace(label)
-	}
-	if r.dir != nil {
-		if name, ok := r.dir.ChannelName(ctx, id); ok && name != "" {
-			return name
+// lines renders text outside code blocks, grouping runs of quoted,
+// bulleted and plain lines. Without styles every line is plain.
+func (m *message) lines(text string, f format) {
+	lines := strings.Split(text, "\n")
+	for i := 0; i < len(lines); {
+		rest, quoteAll := strings.CutPrefix(lines[i], "&gt;&gt;&gt;")
+		switch {
+		case f.styles && quoteAll:
+			m.quote(append([]string{rest}, lines[i+1:]...), f)
+			i = len(lines)
+		case f.styles && isQuoteLine(lines[i]):
+			n := countWhile(lines[i:], isQuoteLine)
+			m.quote(unquote(lines[i:i+n]), f)
+			i += n
+		case f.styles && isBulletLine(lines[i]):
+			n := countWhile(lines[i:], isBulletLine)
+			m.bullets(lines[i:i+n], f)
+			i += n
+		default:
+			n := 1 + countWhile(lines[i+1:], func(s string) bool { return !f.styles || !isBlockLine(s) })
+			m.paragraphs(m.plainLines(lines[i:i+n], f))
+			i += n
 		}
 	}
-	return "channel"
 }
 
-// special renders <!here>, <!channel>, <!subteam^ID|label> and
-// <!date^...|fallback> as plain text.
-func special(target, label string) string {
-	if label != "" {
-		return entityDecoder.Replace(label)
+// countWhile returns how many leading lines satisfy match.
+func countWhile(lines []string, match func(string) bool) int {
+	n := 0
+	for n < len(lines) && match(lines[n]) {
+		n++
 	}
-	name, _, _ := strings.Cut(target, "^")
-	switch name {
-	case "here", "channel", "everyone":
-		return "@" + name
-	case "subteam":
-		return "@group"
+	return n
+}
+
+// isBlockLine reports whether s starts a quote or a bulleted item.
+func isBlockLine(s string) bool {
+	return isQuoteLine(s) || isBulletLine(s)
+}
+
+func isQuoteLine(s string) bool {
+	return strings.HasPrefix(s, "&gt;")
+}
+
+// unquote removes the "> " that starts each quoted line.
+func unquote(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, s := range lines {
+		s = strings.TrimPrefix(s, "&gt;")
+		out[i] = strings.TrimPrefix(s, " ")
 	}
-	return ""
+	return out
+}
+
+// quote writes lines as one blockquote.
+func (m *message) quote(lines []string, f format) {
+	rendered := make([]string, len(lines))
+	for i, s := range lines {
+		rendered[i] = m.inline(s, f)
+	}
+	if body := joinLines(rendered); body != "" {
+		m.write("<blockquote>" + body + "</blockquote>")
+	}
+}
+
+// plainLines renders lines, turning a line that holds only a provider's
+// link into an embed when f allows it.
+func (m *message) plainLines(lines []string, f format) []line {
+	out := make([]line, len(lines))
+	for i, s := range lines {
+		if f.embeds {
+			if b, ok := m.embedLine(s); ok {
+				out[i] = line{embed: &b}
+				continue
+			}
+		}
+		out[i] = line{html: m.inline(s, f)}
+	}
+	return out
+}
+
+// embedLine returns the embed for a line that holds only a <...> link
+// to a known provider.
+func (m *message) embedLine(s string) (bridge.Block, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || tokenAt(s, 0) != len(s) {
+		return bridge.Block{}, false
+	}
+	tok := parseToken(s[1 : len(s)-1])
+	if !isLinkToken(tok.target) {
+		return bridge.Block{}, false
+	}
+	return m.embed(entityDecoder.Replace(tok.target), tok.label)
+}
+
+// paragraphs writes each run of lines between embeds as a paragraph.
+func (m *message) paragraphs(lines []line) {
+	var run []string
+	for _, l := range lines {
+		if l.embed == nil {
+			run = append(run, l.html)
+			continue
+		}
+		m.paragraph(run)
+		run = nil
+		m.add(*l.embed)
+	}
+	m.paragraph(run)
+}
+
+// paragraph writes lines as one <p>, with <br> between lines.
+func (m *message) paragraph(lines []string) {
+	if body := joinLines(lines); body != "" {
+		m.write("<p>" + body + "</p>")
+	}
+}
+
+// joinLines joins rendered lines with <br>, leaving out blank lines at
+// the start and end.
+func joinLines(lines []string) string {
+	for len(lines) > 0 && strings.TrimSpace(lines[0]) == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return strings.Join(lines, "<br>")
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/liveline/liveline/bridge"
-	"github.com/liveline/liveline/sanitize"
 )
 
 // Directory looks up names for mentions and authors. Lookups must be
@@ -25,56 +24,76 @@ type Directory interface {
 type Options struct {
 	// Directory resolves user and channel names. Nil shows placeholders.
 	Directory Directory
+
+	// UsergroupName returns the handle of a Slack user group, such as
+	// "desk-editors", for mentions that carry no label. Nil shows
+	// "@group" for those.
+	UsergroupName func(ctx context.Context, usergroupID string) (string, bool)
+
+	// EmojiURL returns the image URL of a workspace's custom emoji, by
+	// name without colons. Only https URLs are shown, as an image. Nil,
+	// a failed lookup or another scheme shows ":name:" as text.
+	EmojiURL func(ctx context.Context, name string) (string, bool)
 }
 
 // Renderer renders Slack messages. It is safe for concurrent use.
 type Renderer struct {
-	dir Directory
+	dir           Directory
+	usergroupName func(context.Context, string) (string, bool)
+	emojiURL      func(context.Context, string) (string, bool)
 }
 
 // New returns a Renderer.
 func New(opts Options) *Renderer {
-	return &Renderer{dir: opts.Directory}
+	return &Renderer{
+		dir:           opts.Directory,
+		usergroupName: opts.UsergroupName,
+		emojiURL:      opts.EmojiURL,
+	}
 }
 
 // Message renders msg. It never fails: parts it cannot render are left
 // out, and no blocks means there is nothing to publish.
+//
+// Content comes from msg.Blocks when they render to anything, else from
+// the mrkdwn in msg.Text, followed by the attachments. Files are left to
+// the caller.
 func (r *Renderer) Message(ctx context.Context, msg *slack.Msg) (bridge.Author, []bridge.Block) {
-	author := r.author(ctx, msg)
-	var blocks []bridge.Block
-	if html := r.mrkdwn(ctx, msg.Text); html != "" {
-		blocks = append(blocks, textBlock(html))
+	m := newMessage(ctx, r, msg.Text)
+	if !m.blocks(msg.Blocks.BlockSet) {
+		m.mrkdwn(msg.Text, fullMrkdwn)
 	}
-	return author, blocks
-}
-
-func textBlock(html string) bridge.Block {
-	return bridge.Block{Type: bridge.BlockText, HTML: sanitize.HTML(html)}
+	m.attachments(msg.Attachments)
+	return r.author(ctx, msg), m.finish()
 }
 
 // placeholderUser is shown for a user whose name cannot be looked up.
 const placeholderUser = "unknown user"
 
+// author credits a person by their directory name, and a bot by the
+// username it posted with, its app's name or else "Bot".
 func (r *Renderer) author(ctx context.Context, msg *slack.Msg) bridge.Author {
 	a := bridge.Author{ID: msg.User}
+	if a.ID == "" {
+		a.ID = msg.BotID
+	}
+
+	bot := msg.BotID != "" || msg.SubType == slack.MsgSubTypeBotMessage
 	switch {
 	case msg.Username != "":
 		a.Name = msg.Username
+	case bot && msg.BotProfile != nil && strings.TrimSpace(msg.BotProfile.Name) != "":
+		a.Name = msg.BotProfile.Name
 	case msg.User != "":
 		a.Name = r.userName(ctx, msg.User)
-	case msg.BotProfile != nil && msg.BotProfile.Name != "":
-		a.Name = msg.BotProfile.Name
 	default:
 		a.Name = "Bot"
-	}
-	if a.ID == "" {
-		a.ID = msg.BotID
 	}
 	return a
 }
 
 func (r *Renderer) userName(ctx context.Context, id string) string {
-	if r.dir != nil {
+	if r.dir != nil && id != "" {
 		if name, ok := r.dir.UserName(ctx, id); ok && strings.TrimSpace(name) != "" {
 			return name
 		}
