@@ -49,7 +49,7 @@ type Outcome struct {
 	// Changed is true when readers see a difference and the channel
 	// clock moved.
 	Changed bool
-	// Reason says why nothing changed, for debug logs.
+	// Reason explains why nothing changed, for debug logs.
 	Reason string
 	// Stamp is the channel clock after the change.
 	Stamp Stamp
@@ -86,6 +86,7 @@ func mergeUpsert(stored *Post, c Change) (*Post, bool, string) {
 		}
 		return &p, true, ""
 	}
+
 	if stored.Deleted {
 		return nil, false, "post was deleted"
 	}

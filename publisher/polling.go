@@ -12,7 +12,7 @@ import (
 	"github.com/liveline/liveline/bridge"
 )
 
-// channel returns the mapped channel named in the URL, or answers 404.
+// channel returns the mapped channel named in the URL, or writes a 404.
 func (p *Publisher) channel(w http.ResponseWriter, r *http.Request) (bridge.Channel, bool) {
 	id := chi.URLParam(r, "channel_id")
 	ch, ok := p.cfg.Channels.ByID(id)
@@ -23,7 +23,7 @@ func (p *Publisher) channel(w http.ResponseWriter, r *http.Request) (bridge.Chan
 	return ch, ok
 }
 
-// serveHandshake answers the POST that starts a polling session.
+// serveHandshake handles the POST that starts a polling session.
 func (p *Publisher) serveHandshake(w http.ResponseWriter, r *http.Request) {
 	ch, ok := p.channel(w, r)
 	if !ok {
@@ -45,7 +45,7 @@ func (p *Publisher) serveHandshake(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// serveHead answers the cheap check readers make every interval.
+// serveHead handles the cheap HEAD request readers send every interval.
 func (p *Publisher) serveHead(w http.ResponseWriter, r *http.Request) {
 	ch, ok := p.channel(w, r)
 	if !ok {

@@ -112,7 +112,8 @@ func (p *Publisher) serveHealth(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-// writeError answers with a JSON error whose message says what to fix.
+// writeError writes a JSON error with a message that tells the client what
+// to fix.
 // Internal error text never reaches the response.
 func writeError(w http.ResponseWriter, status int, message string) {
 	w.Header().Set("Content-Type", "application/json")

@@ -18,7 +18,7 @@ type innerEvent struct {
 	Channel string `json:"channel"`
 }
 
-// decode turns an event_callback body into the changes it asks for. Events
+// decode turns an event_callback body into the changes it requests. Events
 // Liveline does not handle, and events from unmapped channels, give no
 // changes and no error.
 func (rc *Receiver) decode(ctx context.Context, body []byte, env *envelope, log *slog.Logger) ([]bridge.Change, error) {

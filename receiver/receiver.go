@@ -1,7 +1,7 @@
 // Package receiver is Liveline's Slack Events API endpoint. It checks each
 // request's signature over the exact bytes Slack sent, parses the event
 // with slack-go, turns messages, edits and deletions in mapped channels
-// into bridge changes, and answers 200 only after the change is committed.
+// into bridge changes, and responds 200 only after the change is committed.
 package receiver
 
 import (
@@ -140,7 +140,7 @@ func (rc *Receiver) dispatch(w http.ResponseWriter, r *http.Request, body []byte
 	case "url_verification":
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, env.Challenge)
-		log.Info("answered url verification")
+		log.Info("returned url verification challenge")
 	case "app_rate_limited":
 		log.Warn("slack rate-limited event delivery; starting catch-up")
 		if rc.cfg.OnRateLimited != nil {
@@ -177,7 +177,8 @@ func (rc *Receiver) handleCallback(w http.ResponseWriter, r *http.Request, body 
 	w.WriteHeader(http.StatusOK)
 }
 
-// reject answers a request that changes nothing and logs why, once.
+// reject responds with an error status, changes nothing and logs the
+// reason once.
 func (rc *Receiver) reject(w http.ResponseWriter, r *http.Request, status int, reason, eventID string, err error) {
 	rc.log.Warn("rejected slack request", "status", status, "reason", reason,
 		"event_id", eventID, "client_ip", r.RemoteAddr, "error", err)

@@ -106,7 +106,7 @@ func (db *DB) PostsSince(ctx context.Context, channelID string, since bridge.Sta
 	return posts, last, nil
 }
 
-// querier is what *sql.DB and *sql.Tx share.
+// querier is the query interface shared by *sql.DB and *sql.Tx.
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
@@ -176,7 +176,7 @@ func putPost(ctx context.Context, q querier, p *bridge.Post, key bridge.TSKey) e
 	return nil
 }
 
-// scanner is what *sql.Row and *sql.Rows share.
+// scanner is the Scan method shared by *sql.Row and *sql.Rows.
 type scanner interface {
 	Scan(dest ...any) error
 }

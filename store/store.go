@@ -26,7 +26,7 @@ import (
 var migrations embed.FS
 
 // DB is a Liveline database. Writes go through one connection, so SQLite
-// never sees two writers; reads use a pool of their own.
+// never has two writers at once. Reads use a pool of their own.
 type DB struct {
 	path  string
 	write *sql.DB
@@ -93,7 +93,7 @@ func (db *DB) Close() error {
 	return errors.Join(db.write.Close(), db.read.Close())
 }
 
-// Ping checks that the database answers a query.
+// Ping checks that the database responds to a query.
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {

@@ -127,7 +127,7 @@ func (a *App) Start(addr string) error {
 	return nil
 }
 
-// BaseURL returns the URL the server answers at, for printing and tests.
+// BaseURL returns the URL the server listens at, for printing and tests.
 func (a *App) BaseURL() string {
 	if a.cfg.PublicURL != "" {
 		return a.cfg.PublicURL

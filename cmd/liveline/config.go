@@ -160,6 +160,7 @@ func (c *Config) Validate(demo bool) error {
 			"invalid duration %q: use a Go duration from 100ms to 10m, such as 3s", c.PollingInterval)}
 	}
 	c.pollingInterval = d
+
 	if !demo && c.Slack.SigningSecret == "" {
 		return &ConfigError{Path: "slack.signing_secret", Err: errors.New(
 			"missing: set it to the app's Signing Secret, for example ${SLACK_SIGNING_SECRET}")}

@@ -142,7 +142,7 @@ func postEvent(ctx context.Context, client *http.Client, baseURL, secret string,
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("receiver answered %s", resp.Status)
+		return fmt.Errorf("receiver responded with %s", resp.Status)
 	}
 	return nil
 }

@@ -120,7 +120,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 }
 
 // prepareConfig applies the flags and validates. In demo mode a missing
-// signing secret is replaced with a random one that only the demo knows.
+// signing secret is replaced with a random one that only the demo uses.
 func prepareConfig(cfg *Config, flags *serveFlags) error {
 	if flags.listen != "" {
 		cfg.Listen = flags.listen
@@ -153,11 +153,13 @@ func serve(ctx context.Context, cfg *Config, flags *serveFlags, log *slog.Logger
 		app.Close(context.Background())
 		return exitFailed
 	}
+
 	first := app.channels.All()[0]
 	fmt.Fprintf(stdout, "Reader page: %s/live/%s\n", app.BaseURL(), first.Slug)
 	if flags.demo {
 		go runDemo(ctx, app.BaseURL(), cfg.Slack.SigningSecret, first.ID, demoPace, log)
 	}
+
 	code := exitOK
 	select {
 	case <-ctx.Done():

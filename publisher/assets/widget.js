@@ -17,7 +17,8 @@
     if (pa[0].length !== pb[0].length) return pa[0].length - pb[0].length;
     if (pa[0] !== pb[0]) return pa[0] < pb[0] ? -1 : 1;
     var fa = (pa[1] || "").padEnd(9, "0"), fb = (pb[1] || "").padEnd(9, "0");
-    return fa < fb ? -1 : fa > fb ? 1 : 0;
+    if (fa === fb) return 0;
+    return fa < fb ? -1 : 1;
   }
 
   function Live(root) {
