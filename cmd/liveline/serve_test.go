@@ -337,3 +337,61 @@ func TestServe_Healthz(t *testing.T) {
 		t.Errorf("healthz = %s", resp.Status)
 	}
 }
+
+func reaction(kind, channel, ts, name string) []byte {
+	return envelope(map[string]any{
+		"type": kind, "user": "U0TEST01", "reaction": name, "item_user": "U0TEST01",
+		"item":     map[string]any{"type": "message", "channel": channel, "ts": ts},
+		"event_ts": "1623321500.000100",
+	})
+}
+
+func TestServe_HideReaction(t *testing.T) {
+	app := startApp(t, "")
+	const id = "1623321000.000100"
+	app.mustSend(message("C0LIVE01", id, "Unconfirmed: ward 8 recount."))
+	before := app.lastUpdateAt("C0LIVE01")
+
+	app.mustSend(reaction("reaction_added", "C0LIVE01", id, "thumbsup"))
+	if got := app.lastUpdateAt("C0LIVE01"); got != before {
+		t.Errorf("an unrelated reaction moved the clock")
+	}
+
+	app.mustSend(reaction("reaction_added", "C0LIVE01", id, "no_entry_sign"))
+	u := app.updatesSince("C0LIVE01", before)
+	if upd, ok := u.Updates[id]; !ok || upd.Show {
+		t.Errorf("hidden post update = %+v, %v; want show false", upd, ok)
+	}
+	if !slices.Equal(u.CurrentPosts, []string{id}) {
+		t.Errorf("hidden post left currentPosts: %q", u.CurrentPosts)
+	}
+	page, err := http.Get(app.url + "/live/election")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	if strings.Contains(string(body), "ward 8 recount") {
+		t.Errorf("reader page shows a hidden post")
+	}
+
+	app.mustSend(reaction("reaction_removed", "C0LIVE01", id, "no_entry_sign"))
+	u = app.updatesSince("C0LIVE01", "0")
+	if !u.Updates[id].Show {
+		t.Errorf("post still hidden after the reaction was removed")
+	}
+}
+
+func TestServe_IgnoredSubtypesAndEvents(t *testing.T) {
+	app := startApp(t, "")
+	join := envelope(map[string]any{"type": "message", "subtype": "channel_join", "user": "U0TEST09",
+		"text": "<@U0TEST09> has joined the channel", "ts": "1623321000.000100",
+		"channel": "C0LIVE01", "event_ts": "1623321000.000100"})
+	app.mustSend(join)
+	other := envelope(map[string]any{"type": "app_mention", "user": "U0TEST01", "text": "hi",
+		"ts": "1623321001.000100", "channel": "C0LIVE01", "event_ts": "1623321001.000100"})
+	app.mustSend(other)
+	if h := app.handshake("C0LIVE01"); len(h.LivePosts) != 0 {
+		t.Errorf("ignored events created posts: %q", h.LivePosts)
+	}
+}
