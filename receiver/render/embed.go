@@ -127,7 +127,8 @@ func youtubeFrame(u *url.URL) (string, bool) {
 }
 
 // vimeoFrame accepts vimeo.com/ID and, for unlisted videos, /ID/HASH.
-// dnt=1 asks Vimeo's player not to track the reader.
+// With dnt=1 the player tracks no session data and sets no cookies, as
+// amp.dev's amp-vimeo documentation describes Vimeo's parameter.
 func vimeoFrame(u *url.URL) (string, bool) {
 	match := vimeoPath.FindStringSubmatch(u.Path)
 	if match == nil {

@@ -14,8 +14,8 @@ const maxEmojiName = 100
 // emojiAt renders a :short_name: that starts at s[i], with a following
 // :skin-tone-N: applied to it.
 func (m *message) emojiAt(s string, i int) (string, int) {
-	end := strings.IndexByte(s[i+1:], ':')
-	if end < 1 || end > maxEmojiName || !isEmojiName(s[i+1:i+1+end]) {
+	end := strings.IndexByte(s[i+1:min(len(s), i+2+maxEmojiName)], ':')
+	if end < 1 || !isEmojiName(s[i+1:i+1+end]) {
 		return "", 0
 	}
 	name := s[i+1 : i+1+end]
@@ -59,11 +59,11 @@ func isEmojiName(s string) bool {
 	return s != ""
 }
 
-// emojiHTML renders an emoji from, in order of preference, its code
-// points (Slack's rich text "unicode" field), its short name in skin
-// tone tone (0 for none), or a custom emoji image: src if it is an https
-// URL, else the one that Options.EmojiURL returns. It returns false when
-// none of them is known.
+// emojiHTML renders an emoji from the first of these that is known: its
+// code points (Slack's rich text "unicode" field), its short name in
+// skin tone tone (0 for none), the custom emoji image src if it is an
+// https URL, or the image that Options.EmojiURL returns. It returns
+// false when none is known.
 func (m *message) emojiHTML(name string, tone int, codePoints, src string) (string, bool) {
 	if char, ok := emoji.FromCodePoints(codePoints); ok {
 		return html.EscapeString(char), true

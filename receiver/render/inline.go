@@ -26,13 +26,21 @@ var (
 // emphasisTags maps each mrkdwn emphasis marker to its HTML element.
 var emphasisTags = map[byte]string{'*': "strong", '_': "em", '~': "s"}
 
+// maxEmphasisDepth is the maximum nesting of emphasis. Deeper markers
+// stay text, which bounds the work on hostile input.
+const maxEmphasisDepth = 6
+
+// maxBareLink is the longest address linked without a <...> token.
+const maxBareLink = 2048
+
 // inline renders one line of mrkdwn, still in Slack's escaped form, as
 // HTML. Text outside tokens is decoded once and then escaped.
 func (m *message) inline(s string, f format) string {
 	var b strings.Builder
+	last := lastClosers(s)
 	start := 0
 	for i := 0; i < len(s); {
-		fragment, n := m.inlineAt(s, i, f)
+		fragment, n := m.inlineAt(s, i, f, last)
 		if n == 0 {
 			i++
 			continue
@@ -48,7 +56,8 @@ func (m *message) inline(s string, f format) string {
 
 // inlineAt renders the markup that starts at s[i] and returns its length,
 // or 0 when none starts there.
-func (m *message) inlineAt(s string, i int, f format) (string, int) {
+// last is lastClosers(s).
+func (m *message) inlineAt(s string, i int, f format, last map[byte]int) (string, int) {
 	switch s[i] {
 	case '<':
 		if n := tokenAt(s, i); n > 0 {
@@ -59,8 +68,8 @@ func (m *message) inlineAt(s string, i int, f format) (string, int) {
 			return m.codeSpanAt(s, i)
 		}
 	case '*', '_', '~':
-		if f.styles {
-			return m.emphasisAt(s, i, f)
+		if f.styles && i < last[s[i]] {
+			return m.emphasisAt(s, i, f, last)
 		}
 	case ':':
 		if f.emoji {
@@ -108,8 +117,9 @@ func (m *message) codeSpanAt(s string, i int) (string, int) {
 
 // emphasisAt renders *bold*, _italic_ or ~strike~. A marker opens only
 // after a space or punctuation and closes only before one, so markers
-// inside words and addresses, as in ward_7_results, stay text.
-func (m *message) emphasisAt(s string, i int, f format) (string, int) {
+// inside words and addresses, as in ward_7_results, stay text. When no
+// closer is found, later markers of the same kind are not searched.
+func (m *message) emphasisAt(s string, i int, f format, last map[byte]int) (string, int) {
 	marker := s[i]
 	if i > 0 && !opensAfter(s[i-1]) {
 		return "", 0
@@ -119,8 +129,15 @@ func (m *message) emphasisAt(s string, i int, f format) (string, int) {
 	}
 	end := closingMarker(s, i)
 	if end < 0 {
+		last[marker] = 0
 		return "", 0
 	}
+	if m.depth >= maxEmphasisDepth {
+		return "", 0
+	}
+	m.depth++
+	defer func() { m.depth-- }()
+
 	tag := emphasisTags[marker]
 	inner := m.inline(s[i+1:end], f)
 	return "<" + tag + ">" + inner + "</" + tag + ">", end - i + 1
@@ -149,6 +166,23 @@ func closingMarker(s string, open int) int {
 	return -1
 }
 
+// lastClosers returns, for each emphasis marker, the index of the last
+// one in s that could close emphasis, or 0. An opener after it cannot
+// match, so inline skips the search that would make it quadratic.
+func lastClosers(s string) map[byte]int {
+	last := map[byte]int{}
+	for j := len(s) - 1; j > 0 && len(last) < len(emphasisTags); j-- {
+		_, marker := emphasisTags[s[j]]
+		if !marker || last[s[j]] > 0 || isSpace(s[j-1]) {
+			continue
+		}
+		if j+1 == len(s) || closesBefore(s[j+1]) {
+			last[s[j]] = j
+		}
+	}
+	return last
+}
+
 func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r'
 }
@@ -174,7 +208,10 @@ func bareLinkAt(s string, i int) (string, int) {
 	if i > 0 && isWordByte(s[i-1]) {
 		return "", 0
 	}
-	end := strings.IndexAny(rest, " \t\r\n<>")
+	end := strings.IndexAny(rest[:min(len(rest), maxBareLink+1)], " \t\r\n<>")
+	if end < 0 && len(rest) > maxBareLink {
+		return "", 0
+	}
 	if end < 0 {
 		end = len(rest)
 	}

@@ -23,8 +23,9 @@ type message struct {
 	// Slack's preview of the same link adds no second card.
 	embedded map[string]bool
 
-	html strings.Builder
-	out  []bridge.Block
+	html  strings.Builder
+	out   []bridge.Block
+	depth int // emphasis nesting of the text being rendered
 }
 
 func newMessage(ctx context.Context, r *Renderer, text string) *message {

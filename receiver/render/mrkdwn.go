@@ -59,6 +59,7 @@ func (m *message) lines(text string, f format) {
 		rest, quoteAll := strings.CutPrefix(lines[i], "&gt;&gt;&gt;")
 		switch {
 		case f.styles && quoteAll:
+			rest = strings.TrimPrefix(rest, " ")
 			m.quote(append([]string{rest}, lines[i+1:]...), f)
 			i = len(lines)
 		case f.styles && isQuoteLine(lines[i]):

@@ -52,12 +52,12 @@ func New(opts Options) *Renderer {
 	}
 }
 
-// Message renders msg. It never fails: parts it cannot render are left
-// out, and no blocks means there is nothing to publish.
+// Message renders msg. It returns no error: parts it cannot render are
+// left out, and no blocks means there is nothing to publish.
 //
 // Content comes from msg.Blocks when they render to anything, else from
-// the mrkdwn in msg.Text, followed by the attachments. Files are left to
-// the caller.
+// the mrkdwn in msg.Text, followed by the attachments. It renders
+// nothing for msg.Files.
 func (r *Renderer) Message(ctx context.Context, msg *slack.Msg) (bridge.Author, []bridge.Block) {
 	m := newMessage(ctx, r, msg.Text)
 	if !m.blocks(msg.Blocks.BlockSet) {

@@ -26,10 +26,11 @@ func parseToken(inside string) token {
 }
 
 // tokenAt returns the length of the <...> token that starts at s[i], or
-// 0 when s[i] starts none. A token ends at the first ">" and contains
-// no "<" or line break.
+// 0 when s[i] starts none. A token ends at the first ">", contains no
+// "<" or line break, and does not start with a space. Slack escapes the
+// brackets people type, so only text from elsewhere has such brackets.
 func tokenAt(s string, i int) int {
-	if s[i] != '<' {
+	if s[i] != '<' || i+1 < len(s) && isSpace(s[i+1]) {
 		return 0
 	}
 	end := strings.IndexAny(s[i+1:], "<>\n")
