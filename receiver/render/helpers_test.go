@@ -128,3 +128,35 @@ func htmlText(fragment string) string {
 		}
 	}
 }
+
+// mustRenderJSON decodes a message from JSON and renders it.
+func mustRenderJSON(t *testing.T, r *Renderer, msgJSON string) []bridge.Block {
+	t.Helper()
+	var msg slack.Msg
+	if err := json.Unmarshal([]byte(msgJSON), &msg); err != nil {
+		t.Fatalf("decode message: %v", err)
+	}
+	_, blocks := mustRender(t, r, msg)
+	return blocks
+}
+
+// mustRenderText renders a message whose only content is mrkdwn text.
+func mustRenderText(t *testing.T, r *Renderer, text string) []bridge.Block {
+	t.Helper()
+	_, blocks := mustRender(t, r, slack.Msg{Text: text})
+	return blocks
+}
+
+// onlyHTML returns the HTML of blocks that must be one text block.
+func onlyHTML(t *testing.T, blocks []bridge.Block) string {
+	t.Helper()
+	if len(blocks) != 1 || blocks[0].Type != bridge.BlockText {
+		t.Fatalf("want one text block, got %+v", blocks)
+	}
+	return blocks[0].HTML
+}
+
+// link returns the anchor that the sanitizer makes of a web link.
+func link(href, text string) string {
+	return `<a href="` + href + `" rel="nofollow noreferrer noopener" target="_blank">` + text + `</a>`
+}
