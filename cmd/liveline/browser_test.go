@@ -87,8 +87,10 @@ func newBrowser(t *testing.T) context.Context {
 }
 
 // startBrowserApp starts Liveline on addr with a short polling interval.
-// dir names Slack users; nil shows placeholders.
-func startBrowserApp(t *testing.T, dbPath, addr string, dir render.Directory) *testApp {
+// dir names Slack users; nil shows placeholders. configure, when given,
+// changes the config before it is validated.
+func startBrowserApp(t *testing.T, dbPath, addr string, dir render.Directory,
+	configure ...func(*Config)) *testApp {
 	t.Helper()
 	if dbPath == "" {
 		dbPath = filepath.Join(t.TempDir(), "liveline.db")
@@ -96,6 +98,9 @@ func startBrowserApp(t *testing.T, dbPath, addr string, dir render.Directory) *t
 	cfg := testConfig(t, dbPath)
 	cfg.Listen = addr
 	cfg.PollingInterval = browserPollingInterval.String()
+	for _, f := range configure {
+		f(cfg)
+	}
 	if err := cfg.Validate(false); err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +249,6 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
-
 
 func TestBrowser_EmbeddedWidget(t *testing.T) {
 	ctx := newBrowser(t)
@@ -448,4 +452,67 @@ func TestBrowser_ReaderPage(t *testing.T) {
 	if !eval[bool](p, `document.querySelector(".liveline-empty") === null`) {
 		t.Error("empty-page note still shown")
 	}
+}
+
+// TestBrowser_Screenshots writes docs/reader-page.png and
+// docs/embedded-widget.png from the demo transcript. It runs only when
+// LIVELINE_SCREENSHOTS names the folder to write to.
+func TestBrowser_Screenshots(t *testing.T) {
+	dir := os.Getenv("LIVELINE_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set LIVELINE_SCREENSHOTS to a folder, such as ../../docs, to write screenshots")
+	}
+	ctx := newBrowser(t)
+	app := startBrowserApp(t, "", "127.0.0.1:0", demoDirectory{}, func(cfg *Config) {
+		cfg.Channels[0].Title = "Election night live"
+		cfg.Channels[0].Description = "Results, reaction and analysis from the count, as it happens."
+	})
+	replayDemo(t, app, "C0LIVE01")
+	p := &page{t: t, ctx: ctx}
+	root := `[data-liveline-channel=C0LIVE01]`
+
+	p.do(chromedp.EmulateViewport(1000, 1300), chromedp.Navigate(app.url+"/live/election"))
+	p.waitFor("decorated posts", query(root+" a.liveline-permalink"), domTimeout)
+	writeScreenshot(t, p, filepath.Join(dir, "reader-page.png"))
+
+	news := startNewsSite(t, app.url)
+	p.do(chromedp.Navigate(news.URL))
+	p.waitFor("the embedded posts", query("#main-live a.liveline-permalink"), domTimeout)
+	writeScreenshot(t, p, filepath.Join(dir, "embedded-widget.png"))
+}
+
+// replayDemo sends the demo transcript to channel, timed so that its last
+// event happened two minutes ago.
+func replayDemo(t *testing.T, app *testApp, channel string) {
+	t.Helper()
+	var events []json.RawMessage
+	if err := json.Unmarshal(demoTranscript, &events); err != nil {
+		t.Fatal(err)
+	}
+	var last struct {
+		EventTime int64 `json:"event_time"`
+	}
+	if err := json.Unmarshal(events[len(events)-1], &last); err != nil {
+		t.Fatal(err)
+	}
+	shift := time.Now().Add(-2*time.Minute).Unix() - last.EventTime
+	for _, raw := range events {
+		body, err := retimeEvent(raw, shift, channel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		app.mustSend(body)
+	}
+}
+
+func writeScreenshot(t *testing.T, p *page, path string) {
+	t.Helper()
+	png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s", path)
 }
