@@ -29,10 +29,13 @@ func ParseThreadPolicy(s string) (ThreadPolicy, error) {
 
 // Channel is a Slack channel mapped to a live page.
 type Channel struct {
-	ID      string       // Slack channel id, such as C0LIVE01
-	Slug    string       // path of the reader page, /live/{slug}
-	Title   string       // page title shown to readers
-	Threads ThreadPolicy // which thread replies are published
+	ID    string // Slack channel id, such as C0LIVE01
+	Slug  string // path of the reader page, /live/{slug}
+	Title string // page title shown to readers
+	// Description is a one-line summary for the reader page, search
+	// engines and feeds; empty leaves it out.
+	Description string
+	Threads     ThreadPolicy // which thread replies are published
 }
 
 // Channels is the set of mapped channels, looked up by id or slug.

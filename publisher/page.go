@@ -4,8 +4,11 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
+
+	"github.com/liveline/liveline/bridge"
 )
 
 //go:embed assets
@@ -15,39 +18,58 @@ var pageTemplate = template.Must(template.ParseFS(assets, "assets/page.html"))
 
 // pageData fills assets/page.html.
 type pageData struct {
-	Title     string
-	ChannelID string
-	WidgetURL string
-	Posts     []template.HTML // sanitized post fragments, newest first
+	Title       string
+	Description string
+	ChannelID   string
+	PageURL     string // absolute URL of the reader page
+	FeedURL     string
+	ImageURL    string // Open Graph image; empty when no post has one
+	WidgetURL   string
+	WidgetCSS   template.CSS
+	LastUpdate  string          // channel clock the posts were read at
+	Posts       []template.HTML // sanitized post fragments, newest first
+	JSONLD      template.JS     // schema.org LiveBlogPosting
 }
 
 // servePage renders the reader page /live/{slug}: the current posts,
-// readable without JavaScript, and the widget that keeps them live.
+// readable and indexable without JavaScript, and the widget that keeps
+// them live.
 func (p *Publisher) servePage(w http.ResponseWriter, r *http.Request) {
-	slug := chi.URLParam(r, "slug")
-	ch, ok := p.cfg.Channels.BySlug(slug)
+	ch, ok := p.channelBySlug(w, r)
 	if !ok {
-		http.Error(w, "No live page at this address.", http.StatusNotFound)
 		return
 	}
-	posts, err := p.cfg.Posts.Posts(r.Context(), ch.ID)
+	posts, last, err := p.cfg.Posts.PostsSince(r.Context(), ch.ID, 0)
 	if err != nil {
 		p.log.Error("failed to read posts", "channel_id", ch.ID, "error", err)
 		http.Error(w, "The live page is temporarily unavailable. Try again shortly.",
 			http.StatusInternalServerError)
 		return
 	}
-	data := pageData{Title: ch.Title, ChannelID: ch.ID, WidgetURL: p.cfg.PublicURL + "/widget.js"}
-	if data.Title == "" {
-		data.Title = ch.Slug
+
+	visible := newestVisible(posts)
+	base := p.baseURL(r)
+	data := pageData{
+		Title:      channelTitle(ch),
+		ChannelID:  ch.ID,
+		PageURL:    base + "/live/" + ch.Slug,
+		FeedURL:    base + "/live/" + ch.Slug + "/feed.atom",
+		WidgetURL:  p.cfg.PublicURL + "/widget.js",
+		WidgetCSS:  template.CSS(widgetCSS()),
+		LastUpdate: last.String(),
 	}
-	for i := len(posts) - 1; i >= 0; i-- {
-		if posts[i].Hidden {
-			continue
-		}
+
+	data.Description = pageDescription(ch, visible)
+	data.ImageURL = p.firstImage(visible, base)
+	for i := range visible {
 		// postHTML passed the sanitizer, so it is safe to mark as HTML.
-		data.Posts = append(data.Posts, template.HTML(p.postHTML(&posts[i])))
+		data.Posts = append(data.Posts, template.HTML(p.postHTML(&visible[i])))
 	}
+	data.JSONLD, err = p.liveBlogJSONLD(data, visible, last)
+	if err != nil {
+		p.log.Error("failed to encode structured data", "channel_id", ch.ID, "error", err)
+	}
+
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
 	if err := pageTemplate.Execute(w, data); err != nil {
@@ -55,14 +77,77 @@ func (p *Publisher) servePage(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func serveWidget(w http.ResponseWriter, r *http.Request) {
-	body, err := assets.ReadFile("assets/widget.js")
-	if err != nil {
-		http.Error(w, "widget missing from this build", http.StatusInternalServerError)
-		return
+// channelBySlug returns the channel whose reader page the URL names, or
+// sends 404.
+func (p *Publisher) channelBySlug(w http.ResponseWriter, r *http.Request) (bridge.Channel, bool) {
+	ch, ok := p.cfg.Channels.BySlug(chi.URLParam(r, "slug"))
+	if !ok {
+		http.Error(w, "No live page at this address.", http.StatusNotFound)
 	}
-	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	w.Write(body)
+	return ch, ok
+}
+
+// baseURL returns the absolute URL Liveline is reached at: PublicURL, or
+// the scheme and Host of the request when PublicURL is not set.
+func (p *Publisher) baseURL(r *http.Request) string {
+	if p.cfg.PublicURL != "" {
+		return p.cfg.PublicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	// NOTE: without public_url, canonical and feed URLs trust the Host
+	// header, which a proxy in front of Liveline may rewrite.
+	return scheme + "://" + r.Host
+}
+
+func channelTitle(ch bridge.Channel) string {
+	if ch.Title == "" {
+		return ch.Slug
+	}
+	return ch.Title
+}
+
+// newestVisible returns the posts readers see, newest first. posts is
+// oldest first, as PostReader returns it.
+func newestVisible(posts []bridge.Post) []bridge.Post {
+	out := make([]bridge.Post, 0, len(posts))
+	for i := len(posts) - 1; i >= 0; i-- {
+		if !posts[i].Hidden && !posts[i].Deleted {
+			out = append(out, posts[i])
+		}
+	}
+	return out
+}
+
+// pageDescription returns the channel's description, or the start of the
+// newest post when the config sets none.
+func pageDescription(ch bridge.Channel, newest []bridge.Post) string {
+	if ch.Description != "" {
+		return ch.Description
+	}
+	if len(newest) > 0 {
+		if text := truncate(postText(&newest[0]), maxDescription); text != "" {
+			return text
+		}
+	}
+	return "Live updates: " + channelTitle(ch)
+}
+
+// firstImage returns the absolute URL of the newest image in posts.
+func (p *Publisher) firstImage(posts []bridge.Post, base string) string {
+	for i := range posts {
+		for _, block := range posts[i].Blocks {
+			if block.Type != bridge.BlockImage || block.URL == "" {
+				continue
+			}
+			u := p.mediaURL(block.URL)
+			if strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") {
+				u = base + u
+			}
+			return u
+		}
+	}
+	return ""
 }

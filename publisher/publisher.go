@@ -1,6 +1,7 @@
 // Package publisher serves live pages to readers: the interval-polling
 // protocol (POST handshake, HEAD Last-Update-At, GET updates), the
-// server-rendered reader page, widget.js and the health check.
+// server-rendered reader page, its Atom feed, widget.js and the health
+// check.
 package publisher
 
 import (
@@ -73,6 +74,7 @@ func (p *Publisher) Routes() chi.Router {
 		r.Route("/wagtail_live/get-updates/{channel_id}", p.pollingRoutes)
 	})
 	r.Get("/live/{slug}", p.servePage)
+	r.Get("/live/{slug}/feed.atom", p.serveFeed)
 	r.Get("/widget.js", serveWidget)
 	r.Get("/healthz", p.serveHealth)
 	return r

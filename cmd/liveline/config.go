@@ -51,10 +51,11 @@ type SlackConfig struct {
 
 // ChannelConfig maps one Slack channel to a live page.
 type ChannelConfig struct {
-	ChannelID string `yaml:"channel_id"`
-	Slug      string `yaml:"slug"`
-	Title     string `yaml:"title"`
-	Threads   string `yaml:"threads"`
+	ChannelID   string `yaml:"channel_id"`
+	Slug        string `yaml:"slug"`
+	Title       string `yaml:"title"`
+	Description string `yaml:"description"`
+	Threads     string `yaml:"threads"`
 }
 
 // ConfigError is a configuration problem. The program exits with status 2.
@@ -212,7 +213,7 @@ func (c *Config) channels() (*bridge.Channels, error) {
 			return nil, &ConfigError{Path: key + ".threads", Err: err}
 		}
 		list = append(list, bridge.Channel{ID: ch.ChannelID, Slug: ch.Slug, Title: ch.Title,
-			Threads: threads})
+			Description: ch.Description, Threads: threads})
 	}
 	idx, err := bridge.NewChannels(list)
 	if err != nil {
