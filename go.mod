@@ -12,5 +12,6 @@ require (
 	github.com/mattn/go-sqlite3 v1.14.53 // indirect
 	github.com/microcosm-cc/bluemonday v1.0.27 // indirect
 	github.com/slack-go/slack v0.36.0 // indirect
+	golang.org/x/image v0.48.0 // indirect
 	golang.org/x/net v0.26.0 // indirect
 )
