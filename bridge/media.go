@@ -15,6 +15,7 @@ type Media struct {
 	Ext    string // png, jpg, gif or webp
 	Width  int    // pixels
 	Height int    // pixels
+	Alt    string // alternative text: the file's title or name, when known
 }
 
 // FileName returns the stored file's name, such as "ab12….png".

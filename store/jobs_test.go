@@ -114,7 +114,8 @@ func TestDB_NameCache(t *testing.T) {
 func TestDB_MediaIndex(t *testing.T) {
 	db, _ := mustOpen(t)
 	ctx := context.Background()
-	want := bridge.Media{FileID: "F0IMG0001", SHA256: "ab", Ext: "png", Width: 1600, Height: 900}
+	want := bridge.Media{FileID: "F0IMG0001", SHA256: "ab", Ext: "png", Width: 1600, Height: 900,
+		Alt: "count-centre.png"}
 	if err := db.PutMedia(ctx, want); err != nil {
 		t.Fatal(err)
 	}

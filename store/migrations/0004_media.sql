@@ -5,5 +5,6 @@ CREATE TABLE media (
 	sha256  TEXT NOT NULL, -- lowercase hex; the stored file is {sha256}.{ext}
 	ext     TEXT NOT NULL,
 	width   INTEGER NOT NULL DEFAULT 0,
-	height  INTEGER NOT NULL DEFAULT 0
+	height  INTEGER NOT NULL DEFAULT 0,
+	alt     TEXT NOT NULL DEFAULT ''  -- the file's title or name
 ) STRICT;
