@@ -74,7 +74,6 @@ type WorkerConfig struct {
 	Logger *slog.Logger
 }
 
-
 // Worker runs queued jobs one at a time: it looks up names, downloads
 // images, and renders the affected posts again.
 type Worker struct {
