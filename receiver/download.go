@@ -103,8 +103,8 @@ func (w *Worker) sourceFile(ctx context.Context, channelID, ts, fileID string) (
 }
 
 // download fetches a Slack file URL with the bot token. The token is sent
-// only over https to slack.com and its subdomains, or to the configured
-// Web API host, so a crafted URL cannot obtain it.
+// only over https to slack.com, slack-gov.com and their subdomains, or to
+// the configured Web API host, so a crafted URL cannot obtain it.
 func (w *Worker) download(ctx context.Context, rawURL string) ([]byte, error) {
 	if !w.mayReceiveToken(rawURL) {
 		return nil, fmt.Errorf("refused to send the bot token to %q: %w", rawURL, errPermanent)
@@ -142,7 +142,8 @@ func (w *Worker) mayReceiveToken(rawURL string) bool {
 		return true
 	}
 	host := strings.ToLower(u.Hostname())
-	return u.Scheme == "https" && (host == "slack.com" || strings.HasSuffix(host, ".slack.com"))
+	return u.Scheme == "https" && (host == "slack.com" || strings.HasSuffix(host, ".slack.com") ||
+		host == "slack-gov.com" || strings.HasSuffix(host, ".slack-gov.com"))
 }
 
 // saveImage checks that data is a web image and writes it to dir as
