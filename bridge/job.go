@@ -24,7 +24,7 @@ const (
 type Job struct {
 	ID        int64
 	Kind      JobKind
-	Key       string // what the job resolves: a user, channel or file id
+	Key       string // id of the user, channel or file the job resolves
 	ChannelID string // the post to render again when the job is done
 	TS        string
 

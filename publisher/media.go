@@ -41,12 +41,14 @@ func (p *Publisher) serveMedia(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
+
 	info, err := f.Stat()
 	if err != nil {
 		p.log.Error("failed to read media file", "name", name, "error", err)
 		writeError(w, http.StatusInternalServerError, "image unavailable; try again later")
 		return
 	}
+
 	ext := name[strings.LastIndexByte(name, '.')+1:]
 	h := w.Header()
 	h.Set("Content-Type", mediaTypes[ext])

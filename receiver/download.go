@@ -40,6 +40,7 @@ func (w *Worker) storeFile(ctx context.Context, j *bridge.Job, log *slog.Logger)
 	if _, err := w.cfg.Media.Media(ctx, f.ID); err == nil {
 		return nil
 	}
+
 	if isStub(f) {
 		info, _, _, err := w.slack.GetFileInfoContext(ctx, f.ID, 0, 0)
 		if isSlackError(err, "file_not_found", "file_deleted") {
@@ -54,6 +55,7 @@ func (w *Worker) storeFile(ctx context.Context, j *bridge.Job, log *slog.Logger)
 		log.Debug("file is not an image; nothing to download", "mimetype", f.Mimetype)
 		return nil
 	}
+
 	src := f.URLPrivateDownload
 	if _, ok := webImageTypes[f.Mimetype]; !ok || src == "" {
 		src = largestThumb(f)
@@ -65,6 +67,7 @@ func (w *Worker) storeFile(ctx context.Context, j *bridge.Job, log *slog.Logger)
 	if err != nil {
 		return fmt.Errorf("download file %s: %w", f.ID, err)
 	}
+
 	m, err := saveImage(w.cfg.MediaDir, data)
 	if err != nil {
 		return fmt.Errorf("store file %s: %w", f.ID, err)
@@ -107,7 +110,8 @@ func (w *Worker) sourceFile(ctx context.Context, channelID, ts, fileID string) (
 // the configured Web API host, so a crafted URL cannot obtain it.
 func (w *Worker) download(ctx context.Context, rawURL string) ([]byte, error) {
 	if !w.mayReceiveToken(rawURL) {
-		return nil, fmt.Errorf("refused to send the bot token to %q: %w", rawURL, errPermanent)
+		return nil, fmt.Errorf("rejected file URL %q: the bot token goes only to Slack hosts: %w",
+			rawURL, errPermanent)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {

@@ -29,7 +29,7 @@ const (
 // cannot hold the loop.
 const maxJobsPerRun = 1000
 
-// WorkerPosts is what the worker needs from the post store.
+// WorkerPosts is a post store that reads single posts and applies changes.
 type WorkerPosts interface {
 	bridge.PostWriter
 	bridge.PostGetter
@@ -100,6 +100,7 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 	case cfg.MediaDir == "":
 		return nil, errors.New("worker: missing media directory")
 	}
+
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = DefaultMaxAttempts
 	}
@@ -112,6 +113,7 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
+
 	apiURL := cfg.APIURL
 	if apiURL != "" && !strings.HasSuffix(apiURL, "/") {
 		apiURL += "/"

@@ -76,6 +76,7 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, dir render.Direc
 	for _, opt := range opts {
 		opt(&o)
 	}
+
 	channels, err := cfg.channels()
 	if err != nil {
 		return nil, err

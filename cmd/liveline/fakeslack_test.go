@@ -36,7 +36,7 @@ type fakeSlack struct {
 	files map[string][]byte
 	// revoked paths return the sign-in page even with the token.
 	revoked map[string]bool
-	// extFileMissing makes files.info answer file_not_found for F0EXT0005.
+	// extFileMissing makes files.info return file_not_found for F0EXT0005.
 	extFileMissing bool
 	// calls counts requests by Web API method or download path.
 	calls map[string]int
