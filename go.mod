@@ -11,6 +11,7 @@ require (
 	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/microcosm-cc/bluemonday v1.0.27
 	github.com/slack-go/slack v0.36.0
+	golang.org/x/image v0.48.0
 	golang.org/x/net v0.26.0
 )
 

@@ -42,6 +42,11 @@ type Change struct {
 	// stored under its ts. Slack's own message_changed events for link
 	// unfurls and reply counts use it: they carry no author's edit.
 	OnlyIfAbsent bool
+
+	// Jobs resolve what the post still lacks, such as names and images.
+	// The writer enqueues them in the same transaction when the change
+	// writes the post, and drops them otherwise.
+	Jobs []Job
 }
 
 // Outcome reports what merging a change did.

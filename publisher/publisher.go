@@ -36,6 +36,9 @@ type Config struct {
 	// PublicURL is the base URL readers reach Liveline at, such as
 	// https://live.example.org. Empty uses root-relative URLs.
 	PublicURL string
+	// MediaDir is the folder of downloaded images served at
+	// /media/{sha256}.{ext}. Empty serves no images.
+	MediaDir string
 	// Ping checks the database for /healthz. Nil always reports healthy.
 	Ping func(ctx context.Context) error
 	// Logger receives the publisher's logs. Nil uses slog.Default.
@@ -76,6 +79,7 @@ func (p *Publisher) Routes() chi.Router {
 	r.Get("/live/{slug}", p.servePage)
 	r.Get("/live/{slug}/feed.atom", p.serveFeed)
 	r.Get("/widget.js", serveWidget)
+	r.Get("/media/{name}", p.serveMedia)
 	r.Get("/healthz", p.serveHealth)
 	return r
 }

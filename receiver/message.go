@@ -147,7 +147,7 @@ func (rc *Receiver) upsert(ctx context.Context, ch bridge.Channel, msg *slack.Ms
 	if _, err := bridge.ParseTS(version); err != nil {
 		version = msg.Timestamp
 	}
-	author, blocks := rc.cfg.Renderer.Message(ctx, msg)
+	author, blocks, miss := renderPost(ctx, rc.cfg.Renderer, rc.cfg.Media, msg, log)
 	if len(blocks) == 0 {
 		log.Info("skipped message with nothing to show", "slack_ts", msg.Timestamp)
 		return nil
@@ -162,7 +162,7 @@ func (rc *Receiver) upsert(ctx context.Context, ch bridge.Channel, msg *slack.Ms
 	}
 	post := &bridge.Post{Author: author, Blocks: blocks, Version: version, Edited: edited, Source: source}
 	return []bridge.Change{{Op: bridge.OpUpsert, ChannelID: ch.ID, TS: msg.Timestamp, Post: post,
-		OnlyIfAbsent: onlyIfAbsent}}
+		OnlyIfAbsent: onlyIfAbsent, Jobs: miss.jobsFor(ch.ID, msg.Timestamp)}}
 }
 
 // reactionChanges hides or shows a post when the configured reaction is

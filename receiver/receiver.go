@@ -38,6 +38,9 @@ type Config struct {
 	// Renderer turns messages into blocks. Nil uses one without a
 	// directory, which shows placeholders for mentions.
 	Renderer *render.Renderer
+	// Media finds the stored images of Slack files, and a miss enqueues
+	// a download. Nil leaves all files out of posts.
+	Media bridge.MediaIndex
 	// HideReaction is the emoji name whose reaction hides a post;
 	// DefaultHideReaction when empty.
 	HideReaction string

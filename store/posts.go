@@ -53,6 +53,11 @@ func (db *DB) Apply(ctx context.Context, c bridge.Change) (bridge.Outcome, error
 	if err := putPost(ctx, tx, next, key); err != nil {
 		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
 	}
+	if !next.Deleted {
+		if err := enqueueJobs(ctx, tx, c.Jobs); err != nil {
+			return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: commit: %w", c.Op, c.TS, err)
 	}

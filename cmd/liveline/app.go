@@ -33,11 +33,50 @@ type App struct {
 	// directory resolves user names for the renderer; the demo sets its
 	// own, and nil shows placeholders.
 	directory render.Directory
+	renderer  *render.Renderer
+	// worker runs name lookups and downloads; nil without a bot token.
+	worker *receiver.Worker
+	// media finds stored images; nil leaves files out of posts.
+	media bridge.MediaIndex
+}
+
+// AppOption changes how NewApp builds an App. Tests use them.
+type AppOption func(*appOptions)
+
+type appOptions struct {
+	httpClient  *http.Client
+	now         func() time.Time
+	jobInterval time.Duration
+}
+
+// withSlackHTTPClient makes Web API calls and file downloads through c.
+func withSlackHTTPClient(c *http.Client) AppOption {
+	return func(o *appOptions) { o.httpClient = c }
+}
+
+// withJobClock sets the clock of the job worker and the name cache.
+func withJobClock(now func() time.Time) AppOption {
+	return func(o *appOptions) { o.now = now }
+}
+
+// withJobInterval sets how often the worker looks for due jobs; zero
+// starts no loop, so the test runs jobs itself.
+func withJobInterval(d time.Duration) AppOption {
+	return func(o *appOptions) { o.jobInterval = d }
 }
 
 // NewApp opens the database and builds the HTTP handlers. cfg must have
 // passed Validate.
-func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, dir render.Directory) (*App, error) {
+//
+// With a bot token and no directory given, names come from a cache that
+// a background worker fills through the Web API, and images are
+// downloaded into cfg.MediaDir.
+func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, dir render.Directory, opts ...AppOption) (*App, error) {
+	o := appOptions{now: time.Now, jobInterval: receiver.DefaultJobInterval}
+	for _, opt := range opts {
+		opt(&o)
+	}
+
 	channels, err := cfg.channels()
 	if err != nil {
 		return nil, err
@@ -48,6 +87,10 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, dir render.Direc
 	}
 	a := &App{cfg: cfg, channels: channels, db: db, log: log, done: make(chan error, 1),
 		directory: dir}
+	if err := a.setUpJobs(o); err != nil {
+		db.Close()
+		return nil, err
+	}
 	handler, err := a.routes()
 	if err != nil {
 		db.Close()
@@ -69,7 +112,8 @@ func (a *App) routes() (http.Handler, error) {
 		SigningSecret: a.cfg.Slack.SigningSecret,
 		Channels:      a.channels,
 		Posts:         a.db,
-		Renderer:      render.New(render.Options{Directory: a.directory}),
+		Renderer:      a.renderer,
+		Media:         a.media,
 		HideReaction:  a.cfg.HideReaction,
 		Logger:        a.log,
 	})
@@ -82,6 +126,7 @@ func (a *App) routes() (http.Handler, error) {
 		PollingInterval: a.cfg.pollingInterval,
 		AllowedOrigins:  a.cfg.AllowedOrigins,
 		PublicURL:       a.cfg.PublicURL,
+		MediaDir:        a.cfg.MediaDir,
 		Ping:            a.db.Ping,
 		Logger:          a.log,
 	})
@@ -93,6 +138,39 @@ func (a *App) routes() (http.Handler, error) {
 	r.Mount("/slack", rc.Routes())
 	r.Mount("/", pub.Routes())
 	return r, nil
+}
+
+// setUpJobs builds the renderer and, with a bot token and no directory
+// given, the name cache, the media index and the job worker.
+func (a *App) setUpJobs(o appOptions) error {
+	if a.directory != nil || a.cfg.Slack.BotToken == "" {
+		a.renderer = render.New(render.Options{Directory: a.directory})
+		return nil
+	}
+	a.directory = receiver.NewDirectory(a.db, o.now, a.log)
+	a.renderer = render.New(render.Options{Directory: a.directory})
+	a.media = a.db
+	w, err := receiver.NewWorker(receiver.WorkerConfig{
+		Queue:          a.db,
+		Posts:          a.db,
+		Names:          a.db,
+		Media:          a.db,
+		Renderer:       a.renderer,
+		BotToken:       a.cfg.Slack.BotToken,
+		APIURL:         a.cfg.Slack.APIURL,
+		HTTPClient:     o.httpClient,
+		MediaDir:       a.cfg.MediaDir,
+		PreferRealName: a.cfg.Slack.UserName == UserNameReal,
+		MaxAttempts:    a.cfg.jobMaxAttempts(),
+		Interval:       o.jobInterval,
+		Now:            o.now,
+		Logger:         a.log,
+	})
+	if err != nil {
+		return err
+	}
+	a.worker = w
+	return nil
 }
 
 // requestLogger logs each request at debug level, so a busy page does not
@@ -122,6 +200,9 @@ func (a *App) Start(addr string) error {
 		}
 		a.done <- err
 	}()
+	if a.worker != nil {
+		a.worker.Start()
+	}
 	a.log.Info("liveline started", "listen", ln.Addr().String(), "database", a.cfg.Database,
 		"channels", len(a.channels.All()))
 	return nil
@@ -147,6 +228,9 @@ func (a *App) Done() <-chan error { return a.done }
 // and closes the database.
 func (a *App) Close(ctx context.Context) error {
 	err := a.server.Shutdown(ctx)
+	if a.worker != nil {
+		err = errors.Join(err, a.worker.Stop(ctx))
+	}
 	err = errors.Join(err, a.db.Close())
 	a.log.Info("liveline stopped")
 	return err

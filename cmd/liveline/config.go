@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"sort"
@@ -22,6 +23,21 @@ const (
 	DefaultDatabase        = "liveline.db"
 	DefaultPollingInterval = 3 * time.Second
 	DefaultSlackAPIURL     = "https://slack.com/api/"
+	// DefaultMediaDirName is the media folder, next to the database.
+	DefaultMediaDirName = "media"
+	// DefaultJobMaxAttempts is how often a failing background job runs
+	// before it is given up.
+	DefaultJobMaxAttempts = 8
+	// MaxJobMaxAttempts bounds jobs.max_attempts.
+	MaxJobMaxAttempts = 50
+	// DefaultUserName is the name field shown for users.
+	DefaultUserName = UserNameDisplay
+)
+
+// Values of slack.user_name.
+const (
+	UserNameDisplay = "display_name"
+	UserNameReal    = "real_name"
 )
 
 // Config is the YAML configuration. config.example.yaml shows every key.
@@ -32,6 +48,8 @@ type Config struct {
 	PublicURL       string          `yaml:"public_url"`
 	AllowedOrigins  []string        `yaml:"allowed_origins"`
 	HideReaction    string          `yaml:"hide_reaction"`
+	MediaDir        string          `yaml:"media_dir"`
+	Jobs            JobsConfig      `yaml:"jobs"`
 	Slack           SlackConfig     `yaml:"slack"`
 	Channels        []ChannelConfig `yaml:"channels"`
 
@@ -47,6 +65,17 @@ type SlackConfig struct {
 	SigningSecret string `yaml:"signing_secret"`
 	BotToken      string `yaml:"bot_token"`
 	APIURL        string `yaml:"api_url"`
+	// UserName is the profile field shown for a user: display_name
+	// (falling back to the real name) or real_name.
+	UserName string `yaml:"user_name"`
+}
+
+// JobsConfig configures the background jobs that look up names and
+// download images.
+type JobsConfig struct {
+	// MaxAttempts is how often a failing job runs before it is given up;
+	// nil means DefaultJobMaxAttempts.
+	MaxAttempts *int `yaml:"max_attempts"`
 }
 
 // ChannelConfig maps one Slack channel to a live page.
@@ -137,6 +166,16 @@ func (c *Config) applyDefaults() {
 	if c.Slack.APIURL == "" {
 		c.Slack.APIURL = DefaultSlackAPIURL
 	}
+	if c.Slack.UserName == "" {
+		c.Slack.UserName = DefaultUserName
+	}
+	if c.MediaDir == "" {
+		c.MediaDir = filepath.Join(filepath.Dir(c.Database), DefaultMediaDirName)
+	}
+	if c.Jobs.MaxAttempts == nil {
+		n := DefaultJobMaxAttempts
+		c.Jobs.MaxAttempts = &n
+	}
 }
 
 // Validate checks every key. With demo set, missing Slack credentials are
@@ -174,8 +213,36 @@ func (c *Config) Validate(demo bool) error {
 			return err
 		}
 	}
+	if err := c.validateJobs(); err != nil {
+		return err
+	}
 	_, err = c.channels()
 	return err
+}
+
+// validateJobs checks the keys of background jobs and media.
+func (c *Config) validateJobs() error {
+	if strings.TrimSpace(c.MediaDir) == "" {
+		return &ConfigError{Path: "media_dir", Err: errors.New(
+			"empty: set a folder for downloaded images, or remove the key for the default")}
+	}
+	if n := c.jobMaxAttempts(); n < 1 || n > MaxJobMaxAttempts {
+		return &ConfigError{Path: "jobs.max_attempts", Err: fmt.Errorf(
+			"invalid value %d: use a number from 1 to %d", n, MaxJobMaxAttempts)}
+	}
+	if c.Slack.UserName != UserNameDisplay && c.Slack.UserName != UserNameReal {
+		return &ConfigError{Path: "slack.user_name", Err: fmt.Errorf(
+			"invalid value %q: use %s or %s", c.Slack.UserName, UserNameDisplay, UserNameReal)}
+	}
+	return nil
+}
+
+// jobMaxAttempts returns jobs.max_attempts or its default.
+func (c *Config) jobMaxAttempts() int {
+	if c.Jobs.MaxAttempts == nil {
+		return DefaultJobMaxAttempts
+	}
+	return *c.Jobs.MaxAttempts
 }
 
 func checkURL(key, raw string) error {
