@@ -30,8 +30,9 @@ const (
 	DefaultJobMaxAttempts = 8
 	// MaxJobMaxAttempts bounds jobs.max_attempts.
 	MaxJobMaxAttempts = 50
-	// DefaultUserName is the name field shown for users.
-	DefaultUserName = UserNameDisplay
+	// DefaultUserName is the name field shown for users. A public news
+	// page credits people by their real names, not their Slack handles.
+	DefaultUserName = UserNameReal
 )
 
 // Values of slack.user_name.

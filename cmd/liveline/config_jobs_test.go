@@ -22,8 +22,8 @@ func TestConfig_JobAndMediaDefaults(t *testing.T) {
 	if got := cfg.jobMaxAttempts(); got != DefaultJobMaxAttempts {
 		t.Errorf("jobs.max_attempts = %d, want %d", got, DefaultJobMaxAttempts)
 	}
-	if cfg.Slack.UserName != UserNameDisplay {
-		t.Errorf("slack.user_name = %q, want %q", cfg.Slack.UserName, UserNameDisplay)
+	if cfg.Slack.UserName != UserNameReal {
+		t.Errorf("slack.user_name = %q, want %q", cfg.Slack.UserName, UserNameReal)
 	}
 }
 

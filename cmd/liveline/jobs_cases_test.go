@@ -20,7 +20,7 @@ var rawTokens = []string{"<@U0", "<!subteam", "<!here", "<!channel", "<#C0", "<!
 // the lookup jobs fill in names from users.info and conversations.info.
 func TestCase_MentionNamesFromSlack(t *testing.T) {
 	fake := newFakeSlack(t)
-	app, _ := startSlackApp(t, fake, slackSetup{userName: UserNameReal})
+	app, _ := startSlackApp(t, fake, slackSetup{})
 	body := loadCase(t, "B13-mentions-and-special.json")[0]
 	const id = "1623321080.000100"
 
@@ -67,10 +67,11 @@ func TestCase_MentionNamesFromSlack(t *testing.T) {
 	}
 }
 
-// The default name is the display name, falling back to the real name.
-func TestCase_DisplayNameByDefault(t *testing.T) {
+// user_name: display_name shows Slack handles, falling back to the real
+// name.
+func TestCase_DisplayNameOption(t *testing.T) {
 	fake := newFakeSlack(t)
-	app, _ := startSlackApp(t, fake, slackSetup{})
+	app, _ := startSlackApp(t, fake, slackSetup{userName: UserNameDisplay})
 	app.sendTimed(loadCase(t, "B13-mentions-and-special.json")[0])
 	app.runJobs()
 	got := app.currentText("C0LIVE01")["1623321080.000100"]
@@ -91,7 +92,7 @@ func TestCase_NamesRefreshAfterADay(t *testing.T) {
 
 	clock.Advance(25 * time.Hour)
 	app.sendTimed(message("C0LIVE01", "1623321091.000100", "Thanks <@U0TEST02>."))
-	if got := app.currentText("C0LIVE01")["1623321091.000100"]; got != "Thanks @reporter.two." {
+	if got := app.currentText("C0LIVE01")["1623321091.000100"]; got != "Thanks @Reporter Two." {
 		t.Errorf("text with a stale name = %q", got)
 	}
 	app.runJobs()
