@@ -109,6 +109,47 @@ func (rc *Receiver) editChanges(ctx context.Context, ch bridge.Channel, msg *sla
 	return rc.upsert(ctx, ch, msg, msg.Edited.Timestamp, false, log)
 }
 
+// historyChanges turns a message from conversations.history into
+// changes. The message is Slack's current copy, so it goes through the
+// same rules as the nested message of a message_changed event: an edit
+// wins by its edited.ts, and an unedited message only fills a gap. The
+// hide reaction on it sets whether the post is hidden.
+func (rc *Receiver) historyChanges(ctx context.Context, ch bridge.Channel, msg *slack.Msg, log *slog.Logger) []bridge.Change {
+	changes := rc.editChanges(ctx, ch, msg, log)
+	if len(changes) == 0 || changes[0].Op != bridge.OpUpsert {
+		return changes
+	}
+	hidden := hasReaction(msg, rc.cfg.HideReaction)
+	changes[0].Post.Hidden = hidden
+	op := bridge.OpShow
+	if hidden {
+		op = bridge.OpHide
+	}
+	return append(changes, bridge.Change{Op: op, ChannelID: ch.ID, TS: msg.Timestamp})
+}
+
+func hasReaction(msg *slack.Msg, name string) bool {
+	for _, r := range msg.Reactions {
+		if r.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// inHistory reports whether conversations.history lists the message a
+// stored post came from. It lists top-level messages and thread replies
+// sent to the channel, but not other replies. A post whose source cannot
+// be read counts as listed unless the channel publishes every reply.
+func inHistory(ch bridge.Channel, p *bridge.Post) bool {
+	var msg slack.Msg
+	if err := json.Unmarshal(p.Source, &msg); err != nil || msg.Timestamp == "" {
+		return ch.Threads != bridge.ThreadsAll
+	}
+	isReply := msg.ThreadTimestamp != "" && msg.ThreadTimestamp != msg.Timestamp
+	return !isReply || msg.SubType == "thread_broadcast"
+}
+
 // deleteChanges handles message_deleted. The message to remove is
 // deleted_ts; the event's own ts is the time of the deletion.
 func deleteChanges(ch bridge.Channel, ev *slackevents.MessageEvent, log *slog.Logger) []bridge.Change {

@@ -33,6 +33,12 @@ type App struct {
 	// directory resolves user names for the renderer; the demo sets its
 	// own, and nil shows placeholders.
 	directory render.Directory
+
+	// catchUp reconciles channels with Slack's history in the background.
+	catchUp *catchUpLoop
+	// wait pauses catch-up before retrying after a 429. Tests replace it
+	// before Start so that they do not sleep.
+	wait func(ctx context.Context, d time.Duration) error
 }
 
 // NewApp opens the database and builds the HTTP handlers. cfg must have
@@ -47,7 +53,7 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, dir render.Direc
 		return nil, err
 	}
 	a := &App{cfg: cfg, channels: channels, db: db, log: log, done: make(chan error, 1),
-		directory: dir}
+		directory: dir, wait: waitFor}
 	handler, err := a.routes()
 	if err != nil {
 		db.Close()
@@ -71,11 +77,19 @@ func (a *App) routes() (http.Handler, error) {
 		Posts:         a.db,
 		Renderer:      render.New(render.Options{Directory: a.directory}),
 		HideReaction:  a.cfg.HideReaction,
+		OnRateLimited: func() { a.catchUp.request() },
 		Logger:        a.log,
 	})
 	if err != nil {
 		return nil, err
 	}
+	catchUp, err := newCatchUp(a.cfg, rc, a.db, func(ctx context.Context, d time.Duration) error {
+		return a.wait(ctx, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.catchUp = newCatchUpLoop(catchUp, a.cfg.catchUpInterval, a.log)
 	pub, err := publisher.New(publisher.Config{
 		Channels:        a.channels,
 		Posts:           a.db,
@@ -124,6 +138,7 @@ func (a *App) Start(addr string) error {
 	}()
 	a.log.Info("liveline started", "listen", ln.Addr().String(), "database", a.cfg.Database,
 		"channels", len(a.channels.All()))
+	a.catchUp.start()
 	return nil
 }
 
@@ -146,6 +161,7 @@ func (a *App) Done() <-chan error { return a.done }
 // Close stops accepting requests, waits for in-flight ones until ctx ends,
 // and closes the database.
 func (a *App) Close(ctx context.Context) error {
+	a.catchUp.stop(ctx)
 	err := a.server.Shutdown(ctx)
 	err = errors.Join(err, a.db.Close())
 	a.log.Info("liveline stopped")

@@ -22,6 +22,16 @@ const (
 	DefaultDatabase        = "liveline.db"
 	DefaultPollingInterval = 3 * time.Second
 	DefaultSlackAPIURL     = "https://slack.com/api/"
+	DefaultCatchUpInterval = 5 * time.Minute
+)
+
+// Bounds of catch_up_interval when it is not 0. Each run reads every
+// channel's whole covered history, one conversations.history call per
+// 200 messages, so the lower bound limits how much of Slack's rate limit
+// catch-up spends.
+const (
+	minCatchUpInterval = 30 * time.Second
+	maxCatchUpInterval = 24 * time.Hour
 )
 
 // Config is the YAML configuration. config.example.yaml shows every key.
@@ -32,11 +42,15 @@ type Config struct {
 	PublicURL       string          `yaml:"public_url"`
 	AllowedOrigins  []string        `yaml:"allowed_origins"`
 	HideReaction    string          `yaml:"hide_reaction"`
+	CatchUpInterval string          `yaml:"catch_up_interval"`
 	Slack           SlackConfig     `yaml:"slack"`
 	Channels        []ChannelConfig `yaml:"channels"`
 
 	// pollingInterval is PollingInterval parsed by Validate.
 	pollingInterval time.Duration
+	// catchUpInterval is CatchUpInterval parsed by Validate; 0 turns
+	// the start and periodic catch-up off.
+	catchUpInterval time.Duration
 	// missingEnv lists ${NAME} references whose variable is not set, by
 	// the key they appear in.
 	missingEnv map[string]string
@@ -136,6 +150,9 @@ func (c *Config) applyDefaults() {
 	if c.Slack.APIURL == "" {
 		c.Slack.APIURL = DefaultSlackAPIURL
 	}
+	if c.CatchUpInterval == "" {
+		c.CatchUpInterval = DefaultCatchUpInterval.String()
+	}
 }
 
 // Validate checks every key. With demo set, missing Slack credentials are
@@ -160,6 +177,9 @@ func (c *Config) Validate(demo bool) error {
 			"invalid duration %q: use a Go duration from 100ms to 10m, such as 3s", c.PollingInterval)}
 	}
 	c.pollingInterval = d
+	if c.catchUpInterval, err = parseCatchUpInterval(c.CatchUpInterval); err != nil {
+		return err
+	}
 	if !demo && c.Slack.SigningSecret == "" {
 		return &ConfigError{Path: "slack.signing_secret", Err: errors.New(
 			"missing: set it to the app's Signing Secret, for example ${SLACK_SIGNING_SECRET}")}
@@ -174,6 +194,16 @@ func (c *Config) Validate(demo bool) error {
 	}
 	_, err = c.channels()
 	return err
+}
+
+func parseCatchUpInterval(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err == nil && (d == 0 || (d >= minCatchUpInterval && d <= maxCatchUpInterval)) {
+		return d, nil
+	}
+	return 0, &ConfigError{Path: "catch_up_interval", Err: fmt.Errorf(
+		"invalid duration %q: use 0 to turn catch-up off, or a Go duration from %v to %v, such as 5m",
+		s, minCatchUpInterval, maxCatchUpInterval)}
 }
 
 func checkURL(key, raw string) error {
