@@ -39,16 +39,25 @@ func (rc *Receiver) decode(ctx context.Context, body []byte, env *envelope, log 
 	if err != nil {
 		return nil, fmt.Errorf("parse %s event: %w", inner.Type, err)
 	}
+	var changes []bridge.Change
 	switch ev := parsed.InnerEvent.Data.(type) {
 	case *slackevents.MessageEvent:
-		return rc.messageChanges(ctx, ev, log), nil
+		changes = rc.messageChanges(ctx, ev, log)
 	case *slackevents.ReactionAddedEvent:
-		return rc.reactionChanges(ev.Reaction, ev.Item, bridge.OpHide, log), nil
+		changes = rc.reactionChanges(ev.Reaction, ev.Item, bridge.OpHide, log)
 	case *slackevents.ReactionRemovedEvent:
-		return rc.reactionChanges(ev.Reaction, ev.Item, bridge.OpShow, log), nil
+		changes = rc.reactionChanges(ev.Reaction, ev.Item, bridge.OpShow, log)
+	default:
+		log.Debug("ignored event", "type", inner.Type)
 	}
-	log.Debug("ignored event", "type", inner.Type)
-	return nil, nil
+	// A ts the store cannot key would fail there with a 500, and Slack
+	// would retry an event that can never succeed.
+	for _, c := range changes {
+		if _, err := bridge.ParseTS(c.TS); err != nil {
+			return nil, fmt.Errorf("%s event: %w", inner.Type, err)
+		}
+	}
+	return changes, nil
 }
 
 // publishedSubtypes are the message subtypes that become posts.
