@@ -350,3 +350,24 @@ func TestConfig_CatchUpInterval(t *testing.T) {
 		})
 	}
 }
+
+// Replies not sent to the channel are absent from conversations.history,
+// so catch-up must not take their absence for a deletion.
+func TestCatchUp_KeepsThreadReplies(t *testing.T) {
+	const parent, reply = "1623321000.000100", "1623321030.000200"
+	slack := newFakeSlack(t, 200)
+	app := startCatchUpApp(t, "", slack, "0", &waits{})
+	app.mustSend(message("C0LIVE02", parent, "Budget speech begins."))
+	slack.put("C0LIVE02", historyMessage(parent, "Budget speech begins."))
+	app.mustSend(envelope(map[string]any{
+		"type": "message", "user": "U0TEST01", "text": "Fuel duty frozen.", "ts": reply,
+		"thread_ts": parent, "channel": "C0LIVE02", "event_ts": reply, "channel_type": "channel",
+	}))
+
+	start := time.Now()
+	app.catchUp.request()
+	waitSynced(t, app.db, "C0LIVE02", start)
+	if got := app.currentText("C0LIVE02")[reply]; got != "Fuel duty frozen." {
+		t.Errorf("thread reply after catch-up = %q, want it kept", got)
+	}
+}
