@@ -17,7 +17,7 @@ import (
 	"github.com/liveline/liveline/store"
 )
 
-// waits records the pauses catch-up asks for, and returns at once.
+// waits records the pauses catch-up requests, and returns at once.
 type waits struct {
 	mu   sync.Mutex
 	list []time.Duration
@@ -168,7 +168,7 @@ func TestCatchUp_AfterDowntime(t *testing.T) {
 		t.Errorf("history requests with a cursor = %d, want at least 2 (3 pages)", cursorCalls)
 	}
 	if limited != 1 {
-		t.Errorf("429 answers = %d, want 1", limited)
+		t.Errorf("429 responses = %d, want 1", limited)
 	}
 	if ws := w.all(); len(ws) != 1 || ws[0] != time.Second {
 		t.Errorf("waits = %v, want one of 1s after Retry-After: 1", ws)

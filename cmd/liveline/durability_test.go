@@ -71,7 +71,7 @@ func TestServe_ConcurrentEvents(t *testing.T) {
 var eventMu sync.Mutex
 
 // postSigned sends a signed event to base and returns an error unless
-// the answer is 200. It is safe for concurrent use.
+// the response status is 200. It is safe for concurrent use.
 func postSigned(base string, body []byte) error {
 	req, err := http.NewRequest(http.MethodPost, base+"/slack/events", bytes.NewReader(body))
 	if err != nil {
@@ -86,7 +86,7 @@ func postSigned(base string, body []byte) error {
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("event answered %s, want 200 OK", resp.Status)
+		return fmt.Errorf("event got %s, want 200 OK", resp.Status)
 	}
 	return nil
 }
@@ -199,8 +199,8 @@ func (p *process) waitExit(t *testing.T) error {
 	}
 }
 
-// Every event answered 200 before a SIGKILL is in the database after it:
-// Liveline answers only after the change is committed.
+// Every event that got a 200 before a SIGKILL is in the database after
+// it, because Liveline responds only after the change is committed.
 func TestProcess_KillKeepsAnsweredEvents(t *testing.T) {
 	const senders, maxPerSender, killAfter = 4, 2000, 100
 	p := startProcess(t, binary(t))

@@ -15,7 +15,7 @@ import (
 const testBotToken = "xoxb-test-token"
 
 // fakeSlack is a local stand-in for Slack's conversations.history. It
-// pages by a numeric cursor and can answer 429 once to a cursor request.
+// pages by a numeric cursor and can respond 429 once to a cursor request.
 type fakeSlack struct {
 	t   *testing.T
 	srv *httptest.Server
@@ -29,7 +29,7 @@ type fakeSlack struct {
 
 	calls       int // requests, 429s included
 	cursorCalls int // requests that carried a cursor
-	limited     int // 429 answers sent
+	limited     int // 429 responses sent
 }
 
 func newFakeSlack(t *testing.T, pageSize int) *fakeSlack {
