@@ -39,16 +39,25 @@ func (rc *Receiver) decode(ctx context.Context, body []byte, env *envelope, log 
 	if err != nil {
 		return nil, fmt.Errorf("parse %s event: %w", inner.Type, err)
 	}
+	var changes []bridge.Change
 	switch ev := parsed.InnerEvent.Data.(type) {
 	case *slackevents.MessageEvent:
-		return rc.messageChanges(ctx, ev, log), nil
+		changes = rc.messageChanges(ctx, ev, log)
 	case *slackevents.ReactionAddedEvent:
-		return rc.reactionChanges(ev.Reaction, ev.Item, bridge.OpHide, log), nil
+		changes = rc.reactionChanges(ev.Reaction, ev.Item, bridge.OpHide, log)
 	case *slackevents.ReactionRemovedEvent:
-		return rc.reactionChanges(ev.Reaction, ev.Item, bridge.OpShow, log), nil
+		changes = rc.reactionChanges(ev.Reaction, ev.Item, bridge.OpShow, log)
+	default:
+		log.Debug("ignored event", "type", inner.Type)
 	}
-	log.Debug("ignored event", "type", inner.Type)
-	return nil, nil
+	// A ts the store cannot key would fail there with a 500, and Slack
+	// would retry an event that can never succeed.
+	for _, c := range changes {
+		if _, err := bridge.ParseTS(c.TS); err != nil {
+			return nil, fmt.Errorf("%s event: %w", inner.Type, err)
+		}
+	}
+	return changes, nil
 }
 
 // publishedSubtypes are the message subtypes that become posts.
@@ -107,6 +116,47 @@ func (rc *Receiver) editChanges(ctx context.Context, ch bridge.Channel, msg *sla
 		return rc.upsert(ctx, ch, msg, msg.Timestamp, true, log)
 	}
 	return rc.upsert(ctx, ch, msg, msg.Edited.Timestamp, false, log)
+}
+
+// historyChanges turns a message from conversations.history into
+// changes. The message is Slack's current copy, so it goes through the
+// same rules as the nested message of a message_changed event: an edit
+// wins by its edited.ts, and an unedited message only fills a gap. The
+// hide reaction on it sets whether the post is hidden.
+func (rc *Receiver) historyChanges(ctx context.Context, ch bridge.Channel, msg *slack.Msg, log *slog.Logger) []bridge.Change {
+	changes := rc.editChanges(ctx, ch, msg, log)
+	if len(changes) == 0 || changes[0].Op != bridge.OpUpsert {
+		return changes
+	}
+	hidden := hasReaction(msg, rc.cfg.HideReaction)
+	changes[0].Post.Hidden = hidden
+	op := bridge.OpShow
+	if hidden {
+		op = bridge.OpHide
+	}
+	return append(changes, bridge.Change{Op: op, ChannelID: ch.ID, TS: msg.Timestamp})
+}
+
+func hasReaction(msg *slack.Msg, name string) bool {
+	for _, r := range msg.Reactions {
+		if r.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// inHistory reports whether conversations.history lists the message a
+// stored post came from. It lists top-level messages and thread replies
+// sent to the channel, but not other replies. A post whose source cannot
+// be read counts as listed unless the channel publishes every reply.
+func inHistory(ch bridge.Channel, p *bridge.Post) bool {
+	var msg slack.Msg
+	if err := json.Unmarshal(p.Source, &msg); err != nil || msg.Timestamp == "" {
+		return ch.Threads != bridge.ThreadsAll
+	}
+	isReply := msg.ThreadTimestamp != "" && msg.ThreadTimestamp != msg.Timestamp
+	return !isReply || msg.SubType == "thread_broadcast"
 }
 
 // deleteChanges handles message_deleted. The message to remove is

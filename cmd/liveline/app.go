@@ -38,6 +38,12 @@ type App struct {
 	worker *receiver.Worker
 	// media finds stored images; nil leaves files out of posts.
 	media bridge.MediaIndex
+
+	// catchUp reconciles channels with Slack's history in the background.
+	catchUp *catchUpLoop
+	// wait pauses catch-up before retrying after a 429. Tests replace it
+	// before Start so that they do not sleep.
+	wait func(ctx context.Context, d time.Duration) error
 }
 
 // AppOption changes how NewApp builds an App. Tests use them.
@@ -86,7 +92,7 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, dir render.Direc
 		return nil, err
 	}
 	a := &App{cfg: cfg, channels: channels, db: db, log: log, done: make(chan error, 1),
-		directory: dir}
+		directory: dir, wait: waitFor}
 	if err := a.setUpJobs(o); err != nil {
 		db.Close()
 		return nil, err
@@ -115,11 +121,19 @@ func (a *App) routes() (http.Handler, error) {
 		Renderer:      a.renderer,
 		Media:         a.media,
 		HideReaction:  a.cfg.HideReaction,
+		OnRateLimited: func() { a.catchUp.request() },
 		Logger:        a.log,
 	})
 	if err != nil {
 		return nil, err
 	}
+	catchUp, err := newCatchUp(a.cfg, rc, a.db, func(ctx context.Context, d time.Duration) error {
+		return a.wait(ctx, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.catchUp = newCatchUpLoop(catchUp, a.cfg.catchUpInterval, a.log)
 	pub, err := publisher.New(publisher.Config{
 		Channels:        a.channels,
 		Posts:           a.db,
@@ -205,6 +219,7 @@ func (a *App) Start(addr string) error {
 	}
 	a.log.Info("liveline started", "listen", ln.Addr().String(), "database", a.cfg.Database,
 		"channels", len(a.channels.All()))
+	a.catchUp.start()
 	return nil
 }
 
@@ -227,6 +242,7 @@ func (a *App) Done() <-chan error { return a.done }
 // Close stops accepting requests, waits for in-flight ones until ctx ends,
 // and closes the database.
 func (a *App) Close(ctx context.Context) error {
+	a.catchUp.stop(ctx)
 	err := a.server.Shutdown(ctx)
 	if a.worker != nil {
 		err = errors.Join(err, a.worker.Stop(ctx))

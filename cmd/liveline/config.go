@@ -33,12 +33,24 @@ const (
 	// DefaultUserName is the name field shown for users. A public news
 	// page credits people by their real names, not their Slack handles.
 	DefaultUserName = UserNameReal
+	// DefaultCatchUpInterval is how often channels are reconciled with
+	// Slack's history.
+	DefaultCatchUpInterval = 5 * time.Minute
 )
 
 // Values of slack.user_name.
 const (
 	UserNameDisplay = "display_name"
 	UserNameReal    = "real_name"
+)
+
+// Bounds of catch_up_interval when it is not 0. Each run reads every
+// channel's whole covered history, one conversations.history call per
+// 200 messages, so the lower bound limits how much of Slack's rate limit
+// catch-up spends.
+const (
+	minCatchUpInterval = 30 * time.Second
+	maxCatchUpInterval = 24 * time.Hour
 )
 
 // Config is the YAML configuration. config.example.yaml shows every key.
@@ -51,11 +63,15 @@ type Config struct {
 	HideReaction    string          `yaml:"hide_reaction"`
 	MediaDir        string          `yaml:"media_dir"`
 	Jobs            JobsConfig      `yaml:"jobs"`
+	CatchUpInterval string          `yaml:"catch_up_interval"`
 	Slack           SlackConfig     `yaml:"slack"`
 	Channels        []ChannelConfig `yaml:"channels"`
 
 	// pollingInterval is PollingInterval parsed by Validate.
 	pollingInterval time.Duration
+	// catchUpInterval is CatchUpInterval parsed by Validate; 0 turns
+	// the start and periodic catch-up off.
+	catchUpInterval time.Duration
 	// missingEnv lists ${NAME} references whose variable is not set, by
 	// the key they appear in.
 	missingEnv map[string]string
@@ -177,6 +193,9 @@ func (c *Config) applyDefaults() {
 		n := DefaultJobMaxAttempts
 		c.Jobs.MaxAttempts = &n
 	}
+	if c.CatchUpInterval == "" {
+		c.CatchUpInterval = DefaultCatchUpInterval.String()
+	}
 }
 
 // Validate checks every key. With demo set, missing Slack credentials are
@@ -201,6 +220,9 @@ func (c *Config) Validate(demo bool) error {
 			"invalid duration %q: use a Go duration from 100ms to 10m, such as 3s", c.PollingInterval)}
 	}
 	c.pollingInterval = d
+	if c.catchUpInterval, err = parseCatchUpInterval(c.CatchUpInterval); err != nil {
+		return err
+	}
 
 	if !demo && c.Slack.SigningSecret == "" {
 		return &ConfigError{Path: "slack.signing_secret", Err: errors.New(
@@ -244,6 +266,16 @@ func (c *Config) jobMaxAttempts() int {
 		return DefaultJobMaxAttempts
 	}
 	return *c.Jobs.MaxAttempts
+}
+
+func parseCatchUpInterval(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err == nil && (d == 0 || (d >= minCatchUpInterval && d <= maxCatchUpInterval)) {
+		return d, nil
+	}
+	return 0, &ConfigError{Path: "catch_up_interval", Err: fmt.Errorf(
+		"invalid duration %q: use 0 to turn catch-up off, or a Go duration from %v to %v, such as 5m",
+		s, minCatchUpInterval, maxCatchUpInterval)}
 }
 
 func checkURL(key, raw string) error {

@@ -1,6 +1,7 @@
 // Command liveline turns Slack channels into live pages.
 //
 //	liveline serve --config FILE [--listen ADDR] [--demo]
+//	liveline backfill --config FILE [--channel ID] [--since DURATION]
 //
 // See README.md for the Slack app setup and config.example.yaml for every
 // configuration key.
@@ -33,11 +34,13 @@ const (
 
 const usage = `Usage:
   liveline serve --config FILE [--listen ADDR] [--demo] [--log-format text|json] [--log-level LEVEL]
+  liveline backfill --config FILE [--channel ID] [--since DURATION]
 
 Commands:
-  serve   run the Slack receiver and the reader pages
+  serve      run the Slack receiver and the reader pages
+  backfill   reconcile mapped channels with Slack's history once, then exit
 
-Run "liveline serve -h" for the flags.
+Run "liveline COMMAND -h" for the flags.
 `
 
 func main() {
@@ -52,6 +55,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return runServe(ctx, args[1:], stdout, stderr)
+	case "backfill":
+		return runBackfill(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
