@@ -13,6 +13,7 @@ import (
 
 	"github.com/liveline/liveline/bridge"
 	"github.com/liveline/liveline/receiver"
+	"github.com/liveline/liveline/receiver/render"
 	"github.com/liveline/liveline/store"
 )
 
@@ -137,7 +138,8 @@ func backfill(ctx context.Context, cfg *Config, channels []bridge.Channel, since
 }
 
 // newBackfillCatchUp builds a receiver with the same settings as serve's,
-// whose message rules the catch-up uses.
+// whose message rules the catch-up uses. Names and images come from the
+// caches; what is missing is queued for the jobs that serve runs.
 func newBackfillCatchUp(cfg *Config, db *store.DB, log *slog.Logger) (*receiver.CatchUp, error) {
 	channels, err := cfg.channels()
 	if err != nil {
@@ -147,6 +149,8 @@ func newBackfillCatchUp(cfg *Config, db *store.DB, log *slog.Logger) (*receiver.
 		SigningSecret: cfg.Slack.SigningSecret,
 		Channels:      channels,
 		Posts:         db,
+		Renderer:      render.New(render.Options{Directory: receiver.NewDirectory(db, nil, log)}),
+		Media:         db,
 		HideReaction:  cfg.HideReaction,
 		Logger:        log,
 	})

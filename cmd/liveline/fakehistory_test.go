@@ -12,7 +12,6 @@ import (
 	"github.com/liveline/liveline/bridge"
 )
 
-
 // fakeHistory is a local stand-in for Slack's conversations.history. It
 // pages by a numeric cursor and can respond 429 once to a cursor request.
 type fakeHistory struct {
