@@ -13,6 +13,7 @@ require (
 	github.com/slack-go/slack v0.36.0
 	golang.org/x/image v0.48.0
 	golang.org/x/net v0.26.0
+	golang.org/x/time v0.16.0
 )
 
 require (

@@ -11,10 +11,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/slack-go/slack"
+	"golang.org/x/time/rate"
 
 	"github.com/liveline/liveline/bridge"
 	"github.com/liveline/liveline/receiver/render"
@@ -53,8 +55,9 @@ type Config struct {
 
 // Receiver handles Slack Events API requests.
 type Receiver struct {
-	cfg Config
-	log *slog.Logger
+	cfg        Config
+	log        *slog.Logger
+	rejectLogs *logLimiter
 }
 
 // New returns a Receiver. It returns an error when a required field of cfg
@@ -78,7 +81,7 @@ func New(cfg Config) (*Receiver, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Receiver{cfg: cfg, log: log.With("component", "receiver")}, nil
+	return &Receiver{cfg: cfg, log: log.With("component", "receiver"), rejectLogs: newLogLimiter()}, nil
 }
 
 // Routes returns the router that serves POST /events; mount it at /slack.
@@ -183,9 +186,41 @@ func (rc *Receiver) handleCallback(w http.ResponseWriter, r *http.Request, body 
 // reject responds with an error status, changes nothing and logs the
 // reason once.
 func (rc *Receiver) reject(w http.ResponseWriter, r *http.Request, status int, reason, eventID string, err error) {
-	rc.log.Warn("rejected slack request", "status", status, "reason", reason,
-		"event_id", eventID, "client_ip", r.RemoteAddr, "error", err)
+	if suppressed, ok := rc.rejectLogs.allow(); ok {
+		rc.log.Warn("rejected slack request", "status", status, "reason", reason,
+			"event_id", eventID, "client_ip", r.RemoteAddr, "error", err,
+			"suppressed_since_last", suppressed)
+	}
 	writeError(w, status, reason)
+}
+
+// logLimiter caps how many lines a flood of bad requests can write, and
+// counts the lines it dropped so the next line reports them.
+type logLimiter struct {
+	limiter    *rate.Limiter
+	suppressed atomic.Int64
+}
+
+// Rejection logs allowed: a burst of rejectLogBurst, then rejectLogRate a
+// second. Slack itself never sends a bad request, so a flood is an attack
+// or a misconfigured proxy, and a few lines a second say as much.
+const (
+	rejectLogRate  = 5
+	rejectLogBurst = 50
+)
+
+func newLogLimiter() *logLimiter {
+	return &logLimiter{limiter: rate.NewLimiter(rejectLogRate, rejectLogBurst)}
+}
+
+// allow reports whether to write a line, and how many were dropped since
+// the last one written.
+func (l *logLimiter) allow() (int64, bool) {
+	if !l.limiter.Allow() {
+		l.suppressed.Add(1)
+		return 0, false
+	}
+	return l.suppressed.Swap(0), true
 }
 
 func writeError(w http.ResponseWriter, status int, message string) {

@@ -143,3 +143,19 @@ func TestReceiver_ValidMessageStored(t *testing.T) {
 		t.Errorf("stored %d changes, want 1", n)
 	}
 }
+
+func TestLogLimiter_CountsSuppressed(t *testing.T) {
+	l := newLogLimiter()
+	written := 0
+	for i := 0; i < rejectLogBurst+10; i++ {
+		if _, ok := l.allow(); ok {
+			written++
+		}
+	}
+	if written < rejectLogBurst || written > rejectLogBurst+1 {
+		t.Errorf("wrote %d of %d lines, want the burst of %d", written, rejectLogBurst+10, rejectLogBurst)
+	}
+	if got := l.suppressed.Load(); got < 9 {
+		t.Errorf("suppressed count = %d, want at least 9", got)
+	}
+}
