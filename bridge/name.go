@@ -12,6 +12,8 @@ type NameKind string
 const (
 	NameUser    NameKind = "user"
 	NameChannel NameKind = "channel"
+	// NameAvatar caches a user's profile image URL, in Name.Name.
+	NameAvatar NameKind = "avatar"
 )
 
 // Name is a looked-up name of a Slack user or channel.

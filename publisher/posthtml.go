@@ -18,6 +18,10 @@ func (p *Publisher) postHTML(post *bridge.Post) string {
 	id := html.EscapeString(post.TS)
 	b.WriteString(`<article class="liveline-post" data-post-id="` + id + `" id="post-` + id + `">`)
 	b.WriteString(`<header class="liveline-meta">`)
+	if strings.HasPrefix(post.Author.AvatarURL, "https://") {
+		b.WriteString(`<img class="liveline-avatar" src="` + html.EscapeString(post.Author.AvatarURL) +
+			`" alt="" width="24" height="24" loading="lazy" decoding="async"> `)
+	}
 	if post.Author.Name != "" {
 		b.WriteString(`<span class="liveline-author">` + html.EscapeString(post.Author.Name) + `</span> `)
 	}

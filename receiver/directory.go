@@ -39,6 +39,16 @@ func (d *Directory) UserName(ctx context.Context, userID string) (string, bool) 
 	return d.lookup(ctx, bridge.NameUser, bridge.JobUserName, userID)
 }
 
+// AvatarURL returns the cached profile image URL of a Slack user. The
+// user-name lookup fills it, so a miss queues nothing of its own.
+func (d *Directory) AvatarURL(ctx context.Context, userID string) (string, bool) {
+	n, err := d.names.Name(ctx, bridge.NameAvatar, userID)
+	if err != nil {
+		return "", false
+	}
+	return n.Name, n.Name != ""
+}
+
 // ChannelName returns the cached name of a Slack channel.
 func (d *Directory) ChannelName(ctx context.Context, channelID string) (string, bool) {
 	return d.lookup(ctx, bridge.NameChannel, bridge.JobChannelName, channelID)

@@ -37,6 +37,10 @@ func (w *Worker) lookUpUser(ctx context.Context, id string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("users.info %s: %w", id, err)
 	}
+	avatar := bridge.Name{Kind: bridge.NameAvatar, ID: id, Name: u.Profile.Image48, Fetched: w.cfg.Now()}
+	if err := w.cfg.Names.PutName(ctx, avatar); err != nil {
+		w.log.Warn("failed to cache avatar", "user_id", id, "error", err)
+	}
 	names := []string{u.Profile.DisplayName, u.Profile.RealName, u.RealName}
 	if w.cfg.PreferRealName {
 		names = []string{u.Profile.RealName, u.RealName, u.Profile.DisplayName}

@@ -158,11 +158,11 @@ func (a *App) routes() (http.Handler, error) {
 // given, the name cache, the media index and the job worker.
 func (a *App) setUpJobs(o appOptions) error {
 	if a.directory != nil || a.cfg.Slack.BotToken == "" {
-		a.renderer = render.New(render.Options{Directory: a.directory})
+		a.renderer = render.New(a.renderOptions())
 		return nil
 	}
 	a.directory = receiver.NewDirectory(a.db, o.now, a.log)
-	a.renderer = render.New(render.Options{Directory: a.directory})
+	a.renderer = render.New(a.renderOptions())
 	a.media = a.db
 	w, err := receiver.NewWorker(receiver.WorkerConfig{
 		Queue:          a.db,
@@ -185,6 +185,10 @@ func (a *App) setUpJobs(o appOptions) error {
 	}
 	a.worker = w
 	return nil
+}
+
+func (a *App) renderOptions() render.Options {
+	return render.Options{Directory: a.directory, ShowAvatars: a.cfg.ShowAvatars}
 }
 
 // requestLogger logs each request at debug level, so a busy page does not

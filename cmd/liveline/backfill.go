@@ -149,10 +149,11 @@ func newBackfillCatchUp(cfg *Config, db *store.DB, log *slog.Logger) (*receiver.
 		SigningSecret: cfg.Slack.SigningSecret,
 		Channels:      channels,
 		Posts:         db,
-		Renderer:      render.New(render.Options{Directory: receiver.NewDirectory(db, nil, log)}),
-		Media:         db,
-		HideReaction:  cfg.HideReaction,
-		Logger:        log,
+		Renderer: render.New(render.Options{Directory: receiver.NewDirectory(db, nil, log),
+			ShowAvatars: cfg.ShowAvatars}),
+		Media:        db,
+		HideReaction: cfg.HideReaction,
+		Logger:       log,
 	})
 	if err != nil {
 		return nil, err

@@ -61,6 +61,7 @@ type Config struct {
 	PublicURL       string          `yaml:"public_url"`
 	AllowedOrigins  []string        `yaml:"allowed_origins"`
 	HideReaction    string          `yaml:"hide_reaction"`
+	ShowAvatars     bool            `yaml:"show_avatars"`
 	MediaDir        string          `yaml:"media_dir"`
 	Jobs            JobsConfig      `yaml:"jobs"`
 	CatchUpInterval string          `yaml:"catch_up_interval"`

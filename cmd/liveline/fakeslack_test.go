@@ -137,7 +137,8 @@ func (f *fakeSlack) usersInfo(w http.ResponseWriter, r *http.Request) {
 	}
 	writeAPI(w, map[string]any{"ok": true, "user": map[string]any{
 		"id": id, "name": strings.ToLower(strings.ReplaceAll(p[0], " ", "")), "real_name": p[0],
-		"profile": map[string]any{"real_name": p[0], "display_name": p[1]},
+		"profile": map[string]any{"real_name": p[0], "display_name": p[1],
+			"image_48": "https://avatars.example.org/" + id + "-48.png"},
 	}})
 }
 

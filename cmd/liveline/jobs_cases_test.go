@@ -343,3 +343,30 @@ func (c *testClock) Advance(d time.Duration) {
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
 }
+
+func TestServe_Avatars(t *testing.T) {
+	tests := []struct {
+		name    string
+		avatars bool
+		want    bool
+	}{
+		{"shown when configured", true, true},
+		{"absent by default", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := newFakeSlack(t)
+			app, _ := startSlackApp(t, fake, slackSetup{avatars: tt.avatars})
+			app.sendTimed(message("C0LIVE01", "1623321095.000100", "Counting resumes."))
+			app.runJobs()
+			content := app.updatesSince("C0LIVE01", "0").Updates["1623321095.000100"].Content
+			img := `<img class="liveline-avatar" src="https://avatars.example.org/U0TEST01-48.png"`
+			if got := strings.Contains(content, img); got != tt.want {
+				t.Errorf("avatar shown = %v, want %v: %s", got, tt.want, content)
+			}
+			if !strings.Contains(content, "Reporter One") {
+				t.Errorf("author name missing: %s", content)
+			}
+		})
+	}
+}

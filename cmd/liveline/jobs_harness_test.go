@@ -19,6 +19,7 @@ type slackSetup struct {
 	dbPath      string // empty starts on a fresh database
 	userName    string // slack.user_name; empty keeps the default
 	maxAttempts int    // jobs.max_attempts; 0 keeps the default
+	avatars     bool   // show_avatars
 	now         func() time.Time
 }
 
@@ -54,6 +55,7 @@ func startSlackApp(t *testing.T, fake *fakeSlack, setup slackSetup) (*testApp, *
 	if setup.userName != "" {
 		cfg.Slack.UserName = setup.userName
 	}
+	cfg.ShowAvatars = setup.avatars
 	if setup.maxAttempts > 0 {
 		cfg.Jobs.MaxAttempts = &setup.maxAttempts
 	}

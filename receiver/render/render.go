@@ -34,6 +34,16 @@ type Options struct {
 	// name without colons. Only https URLs are shown, as an image. Nil,
 	// a failed lookup or another scheme shows ":name:" as text.
 	EmojiURL func(ctx context.Context, name string) (string, bool)
+
+	// ShowAvatars puts the author's picture on each post: a person's from
+	// a Directory that also implements AvatarDirectory, a bot's from its
+	// icons. Only https URLs are used.
+	ShowAvatars bool
+}
+
+// AvatarDirectory is a Directory that also knows users' profile images.
+type AvatarDirectory interface {
+	AvatarURL(ctx context.Context, userID string) (string, bool)
 }
 
 // Renderer renders Slack messages. It is safe for concurrent use.
@@ -41,6 +51,7 @@ type Renderer struct {
 	dir           Directory
 	usergroupName func(context.Context, string) (string, bool)
 	emojiURL      func(context.Context, string) (string, bool)
+	showAvatars   bool
 }
 
 // New returns a Renderer.
@@ -49,6 +60,7 @@ func New(opts Options) *Renderer {
 		dir:           opts.Directory,
 		usergroupName: opts.UsergroupName,
 		emojiURL:      opts.EmojiURL,
+		showAvatars:   opts.ShowAvatars,
 	}
 }
 
@@ -89,7 +101,29 @@ func (r *Renderer) author(ctx context.Context, msg *slack.Msg) bridge.Author {
 	default:
 		a.Name = "Bot"
 	}
+	if r.showAvatars {
+		a.AvatarURL = r.avatar(ctx, msg, bot)
+	}
 	return a
+}
+
+// avatar returns the https URL of the author's picture, or "".
+func (r *Renderer) avatar(ctx context.Context, msg *slack.Msg, bot bool) string {
+	var url string
+	switch {
+	case bot && msg.Icons != nil && msg.Icons.IconURL != "":
+		url = msg.Icons.IconURL
+	case bot && msg.BotProfile != nil && msg.BotProfile.Icons != nil:
+		url = msg.BotProfile.Icons.Image48
+	case msg.User != "":
+		if dir, ok := r.dir.(AvatarDirectory); ok {
+			url, _ = dir.AvatarURL(ctx, msg.User)
+		}
+	}
+	if !strings.HasPrefix(url, "https://") {
+		return ""
+	}
+	return url
 }
 
 func (r *Renderer) userName(ctx context.Context, id string) string {
