@@ -41,7 +41,7 @@ type Options struct {
 	ShowAvatars bool
 }
 
-// AvatarDirectory is a Directory that also knows users' profile images.
+// AvatarDirectory is a Directory that also returns users' profile images.
 type AvatarDirectory interface {
 	AvatarURL(ctx context.Context, userID string) (string, bool)
 }
