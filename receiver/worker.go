@@ -81,6 +81,7 @@ type Worker struct {
 	slack *slack.Client
 	http  *http.Client
 	log   *slog.Logger
+	emoji customEmoji
 
 	stop context.CancelFunc
 	done chan struct{}
@@ -151,6 +152,9 @@ func (w *Worker) loop(ctx context.Context) {
 	ticker := time.NewTicker(w.cfg.Interval)
 	defer ticker.Stop()
 	for {
+		if err := w.RefreshEmoji(ctx); err != nil && ctx.Err() == nil {
+			w.log.Warn("failed to read custom emoji; showing their names", "error", err)
+		}
 		w.RunDue(ctx)
 		select {
 		case <-ctx.Done():

@@ -188,7 +188,17 @@ func (a *App) setUpJobs(o appOptions) error {
 }
 
 func (a *App) renderOptions() render.Options {
-	return render.Options{Directory: a.directory, ShowAvatars: a.cfg.ShowAvatars}
+	return render.Options{Directory: a.directory, ShowAvatars: a.cfg.ShowAvatars,
+		EmojiURL: a.customEmojiURL}
+}
+
+// customEmojiURL returns a custom emoji's image from the worker's list,
+// which exists only with a bot token.
+func (a *App) customEmojiURL(ctx context.Context, name string) (string, bool) {
+	if a.worker == nil {
+		return "", false
+	}
+	return a.worker.EmojiURL(ctx, name)
 }
 
 // requestLogger logs each request at debug level, so a busy page does not

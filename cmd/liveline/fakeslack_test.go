@@ -59,6 +59,7 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 	mux.HandleFunc("/api/users.info", f.usersInfo)
 	mux.HandleFunc("/api/conversations.info", f.conversationsInfo)
 	mux.HandleFunc("/api/files.info", f.filesInfo)
+	mux.HandleFunc("/api/emoji.list", f.emojiList)
 	mux.HandleFunc("/files-pri/", f.download)
 	mux.HandleFunc("/files-tmb/", f.download)
 	f.Server = httptest.NewServer(mux)
@@ -227,3 +228,16 @@ var errOffline = errorString("tests reach only 127.0.0.1")
 type errorString string
 
 func (e errorString) Error() string { return string(e) }
+
+func (f *fakeSlack) emojiList(w http.ResponseWriter, r *http.Request) {
+	f.record("emoji.list")
+	if !authorized(r) {
+		writeAPI(w, map[string]any{"ok": false, "error": "not_authed"})
+		return
+	}
+	writeAPI(w, map[string]any{"ok": true, "emoji": map[string]string{
+		"partyparrot": "https://emoji.example.org/partyparrot.gif",
+		"fastparrot":  "alias:partyparrot",
+		"loopy":       "alias:loopy",
+	}})
+}

@@ -370,3 +370,28 @@ func TestServe_Avatars(t *testing.T) {
 		})
 	}
 }
+
+func TestServe_CustomEmoji(t *testing.T) {
+	fake := newFakeSlack(t)
+	app, _ := startSlackApp(t, fake, slackSetup{})
+	if err := app.worker.RefreshEmoji(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	app.sendTimed(message("C0LIVE01", "1623321096.000100", "Declared :partyparrot: :fastparrot: :loopy: :nosuch: :tada:"))
+	content := app.updatesSince("C0LIVE01", "0").Updates["1623321096.000100"].Content
+	if n := strings.Count(content, `src="https://emoji.example.org/partyparrot.gif"`); n != 2 {
+		t.Errorf("custom emoji images = %d, want 2 (the emoji and its alias): %s", n, content)
+	}
+	text := bodyText(content)
+	for _, want := range []string{":loopy:", ":nosuch:", "🎉"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q: %q", want, text)
+		}
+	}
+	if err := app.worker.RefreshEmoji(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := fake.count("emoji.list"); got != 1 {
+		t.Errorf("emoji.list calls = %d, want 1 within an hour", got)
+	}
+}
