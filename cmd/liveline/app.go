@@ -25,6 +25,9 @@ type App struct {
 	cfg      *Config
 	channels *bridge.Channels
 	db       *store.DB
+	// writer is the only way changes reach db: it keeps the publisher's
+	// snapshots current.
+	writer   bridge.PostWriter
 	server   *http.Server
 	listener net.Listener
 	log      *slog.Logger
@@ -65,25 +68,27 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, dir render.Direc
 }
 
 func (a *App) routes() (http.Handler, error) {
-	rc, err := receiver.New(receiver.Config{
-		SigningSecret: a.cfg.Slack.SigningSecret,
-		Channels:      a.channels,
-		Posts:         a.db,
-		Renderer:      render.New(render.Options{Directory: a.directory}),
-		HideReaction:  a.cfg.HideReaction,
-		Logger:        a.log,
-	})
-	if err != nil {
-		return nil, err
-	}
 	pub, err := publisher.New(publisher.Config{
 		Channels:        a.channels,
 		Posts:           a.db,
 		PollingInterval: a.cfg.pollingInterval,
+		CacheMaxAge:     a.cfg.cacheMaxAge,
 		AllowedOrigins:  a.cfg.AllowedOrigins,
 		PublicURL:       a.cfg.PublicURL,
 		Ping:            a.db.Ping,
 		Logger:          a.log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.writer = &refreshingWriter{next: a.db, pub: pub, log: a.log.With("component", "snapshot")}
+	rc, err := receiver.New(receiver.Config{
+		SigningSecret: a.cfg.Slack.SigningSecret,
+		Channels:      a.channels,
+		Posts:         a.writer,
+		Renderer:      render.New(render.Options{Directory: a.directory}),
+		HideReaction:  a.cfg.HideReaction,
+		Logger:        a.log,
 	})
 	if err != nil {
 		return nil, err

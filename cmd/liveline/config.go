@@ -22,13 +22,22 @@ const (
 	DefaultDatabase        = "liveline.db"
 	DefaultPollingInterval = 3 * time.Second
 	DefaultSlackAPIURL     = "https://slack.com/api/"
+	// DefaultCacheMaxAge lets a proxy or browser answer a front page's
+	// readers from its cache for one second, so the server sees about one
+	// request per channel per second from each cache.
+	DefaultCacheMaxAge = time.Second
 )
+
+// maxCacheMaxAge bounds cache_max_age: past it, readers behind a cache
+// would see changes much later than the polling interval suggests.
+const maxCacheMaxAge = time.Hour
 
 // Config is the YAML configuration. config.example.yaml shows every key.
 type Config struct {
 	Listen          string          `yaml:"listen"`
 	Database        string          `yaml:"database"`
 	PollingInterval string          `yaml:"polling_interval"`
+	CacheMaxAge     string          `yaml:"cache_max_age"`
 	PublicURL       string          `yaml:"public_url"`
 	AllowedOrigins  []string        `yaml:"allowed_origins"`
 	HideReaction    string          `yaml:"hide_reaction"`
@@ -37,6 +46,8 @@ type Config struct {
 
 	// pollingInterval is PollingInterval parsed by Validate.
 	pollingInterval time.Duration
+	// cacheMaxAge is CacheMaxAge parsed by Validate.
+	cacheMaxAge time.Duration
 	// missingEnv lists ${NAME} references whose variable is not set, by
 	// the key they appear in.
 	missingEnv map[string]string
@@ -136,6 +147,9 @@ func (c *Config) applyDefaults() {
 	if c.Slack.APIURL == "" {
 		c.Slack.APIURL = DefaultSlackAPIURL
 	}
+	if c.CacheMaxAge == "" {
+		c.CacheMaxAge = DefaultCacheMaxAge.String()
+	}
 }
 
 // Validate checks every key. With demo set, missing Slack credentials are
@@ -160,6 +174,9 @@ func (c *Config) Validate(demo bool) error {
 			"invalid duration %q: use a Go duration from 100ms to 10m, such as 3s", c.PollingInterval)}
 	}
 	c.pollingInterval = d
+	if c.cacheMaxAge, err = parseCacheMaxAge(c.CacheMaxAge); err != nil {
+		return err
+	}
 	if !demo && c.Slack.SigningSecret == "" {
 		return &ConfigError{Path: "slack.signing_secret", Err: errors.New(
 			"missing: set it to the app's Signing Secret, for example ${SLACK_SIGNING_SECRET}")}
@@ -174,6 +191,17 @@ func (c *Config) Validate(demo bool) error {
 	}
 	_, err = c.channels()
 	return err
+}
+
+// parseCacheMaxAge reads cache_max_age. Cache-Control's max-age counts
+// whole seconds, so a fraction is rejected rather than rounded.
+func parseCacheMaxAge(raw string) (time.Duration, error) {
+	d, err := time.ParseDuration(raw)
+	if err != nil || d < 0 || d > maxCacheMaxAge || d%time.Second != 0 {
+		return 0, &ConfigError{Path: "cache_max_age", Err: fmt.Errorf(
+			"invalid duration %q: use whole seconds from 0s to %v, such as 1s", raw, maxCacheMaxAge)}
+	}
+	return d, nil
 }
 
 func checkURL(key, raw string) error {
