@@ -17,8 +17,8 @@ import (
 // bytes of framing and the CPU time outweigh the bytes saved.
 const minGzipSize = 512
 
-// cachedBody is one response body of a snapshot, built and compressed at
-// most once per change of the channel.
+// cachedBody is one response body of a snapshot. A body the snapshot keeps
+// is built and compressed on first use, so once per change of the channel.
 type cachedBody struct {
 	etag    string // strong entity tag of the uncompressed body
 	gzipTag string // entity tag of the gzip body

@@ -13,9 +13,9 @@ import (
 )
 
 // maxCachedUpdates is the largest number of updated posts whose GET body a
-// snapshot keeps. Readers who poll every few seconds ask for the last few
-// changes, so their bodies are built once per change; a GET for most of a
-// long channel is built per request, in one pass, unless it asks for every
+// snapshot keeps. Readers who poll every few seconds request the last few
+// changes, so their bodies are built once per change. A GET for most of a
+// long channel is built per request in one pass, unless it requests every
 // post, which is cached too.
 const maxCachedUpdates = 64
 
@@ -40,9 +40,10 @@ func compareEntries(a, b *entry) int {
 	return strings.Compare(a.ts, b.ts)
 }
 
-// snapshot is a channel as readers see it at one value of its clock. It is
-// never changed after it is published, so handlers read it without locks;
-// a change to the channel builds a new snapshot and swaps it in whole.
+// snapshot is a channel as readers see it at one value of its clock. Its
+// posts never change after it is published, so handlers read it without
+// locks. A change to the channel builds a new snapshot and swaps it in
+// whole; only the lazily built bodies below are filled in later.
 type snapshot struct {
 	last     bridge.Stamp
 	lastText string // last as sent in Last-Update-At
