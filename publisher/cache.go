@@ -194,4 +194,5 @@ var (
 	noCache      = []string{"no-cache"}
 	jsonType     = []string{"application/json"}
 	gzipEncoding = []string{"gzip"}
+	zeroLength   = []string{"0"}
 )

@@ -67,6 +67,10 @@ func (p *Publisher) serveHead(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
+	// An explicit empty length lets clients that do not track the request
+	// method, such as wrk 4.1, end the response without waiting for the
+	// connection to close.
+	h["Content-Length"] = zeroLength
 	w.WriteHeader(http.StatusOK)
 }
 
