@@ -27,7 +27,10 @@ LIVELINE_PID=""
 echo "bench: working in $WORK"
 
 cleanup() {
-	[ -n "$LIVELINE_PID" ] && kill "$LIVELINE_PID" 2>/dev/null || true
+	if [ -n "$LIVELINE_PID" ]; then
+		kill "$LIVELINE_PID" 2>/dev/null || true
+		wait "$LIVELINE_PID" 2>/dev/null || true
+	fi
 	[ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -70,6 +73,11 @@ for _ in $(seq 50); do
 	curl -sf "$BASE/healthz" >/dev/null && break
 	sleep 0.1
 done
+if ! curl -sf "$BASE/healthz" >/dev/null; then
+	echo "bench: liveline did not start; set PORT to a free port" >&2
+	cat "$WORK/liveline.log" >&2
+	exit 1
+fi
 
 # stamp_micros turns "1733328000.123456" into microseconds; stamp_text back.
 stamp_micros() { echo "${1/./}" | sed 's/^0*//'; }
@@ -126,7 +134,7 @@ run_wrk() {
 	out=$(wrk -t2 -c64 -d"${WRK_SECONDS}s" --latency ${2:+-s "$2"} "$1")
 	echo "$out" >>"$WORK/wrk.log"
 	if echo "$out" | grep -q 'Non-2xx'; then
-		echo "bench: $1 answered errors; see $WORK/wrk.log" >&2
+		echo "bench: $1 returned error statuses; see $WORK/wrk.log" >&2
 		exit 1
 	fi
 	echo "$out" | awk '/Requests\/sec/{rps=$2} $1=="50%"{p50=$2} $1=="99%"{p99=$2} END{print rps, p50, p99}'
@@ -243,7 +251,7 @@ meets() { awk -v a="$1" -v t="$2" 'BEGIN{ if (a >= t) print "met"; else printf "
 	echo "Signed Slack message events (about 300 characters of mrkdwn) sent by \`bench/loadgen\`"
 	echo "as fast as the receiver acknowledges them; each 200 comes after a durable commit"
 	echo "(WAL, synchronous=FULL). \"Visible\" is the time from sending an event to the post's"
-	echo "first appearance in a GET by a reader polling without pause."
+	echo "first appearance in a GET by a reader polling every 10 ms."
 	echo
 	echo "| run | events | events/s | ack p50 ms | ack p99 ms | visible p50 ms | visible p99 ms | errors | target ≥ 1,000/s |"
 	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"

@@ -24,7 +24,7 @@ func (p *Publisher) channel(w http.ResponseWriter, r *http.Request) (bridge.Chan
 }
 
 // channelSnapshot returns the snapshot of the channel named in the URL,
-// or answers 404 or 500.
+// or writes a 404 or 500 response.
 func (p *Publisher) channelSnapshot(w http.ResponseWriter, r *http.Request) (*snapshot, bool) {
 	ch, ok := p.channel(w, r)
 	if !ok {
@@ -38,8 +38,8 @@ func (p *Publisher) channelSnapshot(w http.ResponseWriter, r *http.Request) (*sn
 	return snap, true
 }
 
-// serveHandshake answers the POST that starts a polling session. Caches do
-// not store POST responses, so it carries no validators.
+// serveHandshake responds to the POST that starts a polling session.
+// Caches do not store POST responses, so it carries no validators.
 func (p *Publisher) serveHandshake(w http.ResponseWriter, r *http.Request) {
 	snap, ok := p.channelSnapshot(w, r)
 	if !ok {

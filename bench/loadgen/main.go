@@ -1,6 +1,6 @@
 // Command loadgen drives a Liveline server on 127.0.0.1 for bench/run.sh.
-// It stands in for Slack by sending signed Events API requests, and for
-// readers by polling. Every mode stops by itself after a bounded count or
+// It acts as Slack by sending signed Events API requests, and as readers by
+// polling. Every mode stops by itself after a bounded count or
 // duration.
 //
 //	loadgen ingest -url URL -secret S -channels C1,C2 -n 500 -concurrency 8
@@ -50,7 +50,7 @@ func main() {
 	}
 }
 
-// ingestResult is what ingest prints as one JSON line.
+// ingestResult is the JSON line that ingest prints.
 type ingestResult struct {
 	Events       int     `json:"events"`
 	Channels     int     `json:"channels"`
@@ -222,7 +222,7 @@ func postEvent(client *http.Client, base, secret string, body []byte) error {
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("event answered %s", resp.Status)
+		return fmt.Errorf("event request returned %s", resp.Status)
 	}
 	return nil
 }

@@ -22,9 +22,9 @@ const (
 	DefaultDatabase        = "liveline.db"
 	DefaultPollingInterval = 3 * time.Second
 	DefaultSlackAPIURL     = "https://slack.com/api/"
-	// DefaultCacheMaxAge lets a proxy or browser answer a front page's
-	// readers from its cache for one second, so the server sees about one
-	// request per channel per second from each cache.
+	// DefaultCacheMaxAge lets a proxy or browser serve a front page's
+	// readers from its cache for one second, so the server gets about one
+	// request per channel and URL per second from each cache.
 	DefaultCacheMaxAge = time.Second
 )
 

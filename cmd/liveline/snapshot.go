@@ -23,8 +23,8 @@ var _ bridge.PostWriter = (*refreshingWriter)(nil)
 
 // Apply commits c and refreshes the snapshot when readers see a change. A
 // failed refresh is logged and not returned, because the change is already
-// durable and Slack must not send it again; the snapshot stays marked stale
-// and reloads on the next reader request.
+// durable and Slack must not send it again. The snapshot stays marked
+// stale and reloads on the next reader request.
 func (w *refreshingWriter) Apply(ctx context.Context, c bridge.Change) (bridge.Outcome, error) {
 	out, err := w.next.Apply(ctx, c)
 	if err != nil {
