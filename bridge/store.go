@@ -26,3 +26,12 @@ type PostReader interface {
 	// oldest first, and the clock read in the same snapshot.
 	PostsSince(ctx context.Context, channelID string, since Stamp) ([]Post, Stamp, error)
 }
+
+// ChangeReader reads a channel's changes in commit order, for readers that
+// keep their own copy of a channel and patch it.
+type ChangeReader interface {
+	// ChangesSince returns the posts whose last visible change came after
+	// since, tombstones included, in the order the changes were committed,
+	// and the channel clock read in the same snapshot.
+	ChangesSince(ctx context.Context, channelID string, since Stamp) ([]Post, Stamp, error)
+}

@@ -4,15 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"slices"
 	"strconv"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/liveline/liveline/bridge"
 )
 
-// channel returns the mapped channel named in the URL, or writes a 404.
+// channel returns the mapped channel named in the URL, or answers 404.
 func (p *Publisher) channel(w http.ResponseWriter, r *http.Request) (bridge.Channel, bool) {
 	id := chi.URLParam(r, "channel_id")
 	ch, ok := p.cfg.Channels.ByID(id)
@@ -23,48 +23,61 @@ func (p *Publisher) channel(w http.ResponseWriter, r *http.Request) (bridge.Chan
 	return ch, ok
 }
 
-// serveHandshake handles the POST that starts a polling session.
-func (p *Publisher) serveHandshake(w http.ResponseWriter, r *http.Request) {
+// channelSnapshot returns the snapshot of the channel named in the URL,
+// or writes a 404 or 500 response.
+func (p *Publisher) channelSnapshot(w http.ResponseWriter, r *http.Request) (*snapshot, bool) {
 	ch, ok := p.channel(w, r)
 	if !ok {
-		return
+		return nil, false
 	}
-	posts, last, err := p.cfg.Posts.PostsSince(r.Context(), ch.ID, 0)
+	snap, err := p.snapshot(r.Context(), ch.ID)
 	if err != nil {
-		p.internalError(w, "read posts", ch.ID, err)
-		return
+		p.internalError(w, "load channel snapshot", ch.ID, err)
+		return nil, false
 	}
-	ids := make([]string, len(posts))
-	for i := range posts {
-		ids[len(posts)-1-i] = posts[i].TS
-	}
-	writeJSON(w, map[string]any{
-		"livePosts":           ids,
-		"lastUpdateTimestamp": last,
-		"pollingInterval":     p.cfg.PollingInterval.Milliseconds(),
-	})
+	return snap, true
 }
 
-// serveHead handles the cheap HEAD request readers send every interval.
-func (p *Publisher) serveHead(w http.ResponseWriter, r *http.Request) {
-	ch, ok := p.channel(w, r)
+// serveHandshake responds to the POST that starts a polling session.
+// Caches do not store POST responses, so it carries no validators.
+func (p *Publisher) serveHandshake(w http.ResponseWriter, r *http.Request) {
+	snap, ok := p.channelSnapshot(w, r)
 	if !ok {
 		return
 	}
-	last, err := p.cfg.Posts.LastUpdate(r.Context(), ch.ID)
-	if err != nil {
-		p.internalError(w, "read clock", ch.ID, err)
+	body := snap.handshake.get(snap.buildHandshake, 0)
+	p.writeBody(w, r, body, time.Time{}, false)
+}
+
+// serveHead answers the cheap check readers make every interval.
+func (p *Publisher) serveHead(w http.ResponseWriter, r *http.Request) {
+	snap, ok := p.channelSnapshot(w, r)
+	if !ok {
 		return
 	}
-	w.Header().Set("Last-Update-At", last.String())
-	w.Header().Set("Cache-Control", "no-cache")
+	h := w.Header()
+	h["Last-Update-At"] = snap.lastHeader
+	h["Cache-Control"] = p.cacheControl
+	h["Etag"] = snap.headETag
+	modified := lastModified(snap.last, p.cfg.Now())
+	if !modified.IsZero() {
+		h["Last-Modified"] = []string{modified.Format(http.TimeFormat)}
+	}
+	if notModified(r, snap.headETag[0], modified) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	// An explicit empty length lets clients that do not track the request
+	// method, such as wrk 4.1, end the response without waiting for the
+	// connection to close.
+	h["Content-Length"] = zeroLength
 	w.WriteHeader(http.StatusOK)
 }
 
 // serveUpdates answers GET ?last_update_ts=N with the posts changed at or
 // after N, oldest first, and the ids of all current posts.
 func (p *Publisher) serveUpdates(w http.ResponseWriter, r *http.Request) {
-	ch, ok := p.channel(w, r)
+	snap, ok := p.channelSnapshot(w, r)
 	if !ok {
 		return
 	}
@@ -79,47 +92,8 @@ func (p *Publisher) serveUpdates(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid last_update_ts: "+err.Error())
 		return
 	}
-	all, last, err := p.cfg.Posts.PostsSince(r.Context(), ch.ID, 0)
-	if err != nil {
-		p.internalError(w, "read updates", ch.ID, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Write(p.updatesJSON(all, since, last))
-}
-
-// updatesJSON writes the GET response by hand, because "updates" must keep
-// its keys in post order and a Go map would sort them.
-func (p *Publisher) updatesJSON(all []bridge.Post, since, last bridge.Stamp) []byte {
-	var b bytes.Buffer
-	b.WriteString(`{"updates":{`)
-	first := true
-	current := make([]string, 0, len(all))
-	for i := range all {
-		post := &all[i]
-		current = append(current, post.TS)
-		if post.Updated < since {
-			continue
-		}
-		if !first {
-			b.WriteByte(',')
-		}
-		first = false
-		key, _ := json.Marshal(post.TS)
-		b.Write(key)
-		b.WriteByte(':')
-		writeCompactJSON(&b, update{Show: !post.Hidden, Content: p.postHTML(post)})
-	}
-	b.WriteString(`},"currentPosts":`)
-	ids, _ := json.Marshal(slices.Clip(current))
-	b.Write(ids)
-	b.WriteString(`,"lastUpdateTimestamp":`)
-	b.WriteString(last.String())
-	b.WriteString(`,"pollingInterval":`)
-	b.WriteString(strconv.FormatInt(p.cfg.PollingInterval.Milliseconds(), 10))
-	b.WriteString("}")
-	return b.Bytes()
+	body := snap.updatesBody(since)
+	p.writeBody(w, r, body, lastModified(snap.last, p.cfg.Now()), true)
 }
 
 // update is one entry of a GET response's "updates".
@@ -140,12 +114,4 @@ func writeCompactJSON(b *bytes.Buffer, v any) {
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
 	b.Truncate(b.Len() - 1) // drop the newline Encode adds
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-cache")
-	if err := json.NewEncoder(w).Encode(v); err != nil {
-		return
-	}
 }

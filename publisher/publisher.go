@@ -8,8 +8,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,10 +28,16 @@ const DefaultPollingInterval = 3 * time.Second
 type Config struct {
 	// Channels are the mapped channels; all others are 404.
 	Channels *bridge.Channels
-	// Posts reads what readers see.
+	// Posts reads what readers see. When it also implements
+	// bridge.ChangeReader, a channel's snapshot is patched with the
+	// changed posts only; otherwise Refresh reads every post again.
 	Posts bridge.PostReader
 	// PollingInterval is sent to readers; DefaultPollingInterval when 0.
 	PollingInterval time.Duration
+	// CacheMaxAge is the max-age sent with HEAD and GET polling
+	// responses, in whole seconds. Zero sends max-age=0: caches may store
+	// a response but must revalidate it with its ETag every time.
+	CacheMaxAge time.Duration
 	// AllowedOrigins may call the polling endpoints from a browser. Empty
 	// allows every origin, so the widget works on any news site.
 	AllowedOrigins []string
@@ -43,12 +51,19 @@ type Config struct {
 	Ping func(ctx context.Context) error
 	// Logger receives the publisher's logs. Nil uses slog.Default.
 	Logger *slog.Logger
+	// Now is the wall clock that dates Last-Modified. Nil uses time.Now.
+	Now func() time.Time
 }
 
 // Publisher serves readers.
 type Publisher struct {
-	cfg Config
-	log *slog.Logger
+	cfg     Config
+	log     *slog.Logger
+	changes bridge.ChangeReader // nil when Posts cannot list changes
+	states  map[string]*channelState
+
+	interval     string   // pollingInterval in milliseconds, as sent
+	cacheControl []string // Cache-Control of HEAD and GET responses
 }
 
 // New returns a Publisher. It returns an error when a required field of
@@ -60,12 +75,30 @@ func New(cfg Config) (*Publisher, error) {
 	if cfg.PollingInterval <= 0 {
 		cfg.PollingInterval = DefaultPollingInterval
 	}
+	if cfg.CacheMaxAge < 0 {
+		return nil, fmt.Errorf("publisher: invalid cache max-age %v: use 0 or more", cfg.CacheMaxAge)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	log := cfg.Logger
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Publisher{cfg: cfg, log: log.With("component", "publisher")}, nil
+	p := &Publisher{
+		cfg:      cfg,
+		log:      log.With("component", "publisher"),
+		states:   map[string]*channelState{},
+		interval: strconv.FormatInt(cfg.PollingInterval.Milliseconds(), 10),
+		cacheControl: []string{"public, max-age=" +
+			strconv.FormatInt(int64(cfg.CacheMaxAge/time.Second), 10)},
+	}
+	p.changes, _ = cfg.Posts.(bridge.ChangeReader)
+	for _, ch := range cfg.Channels.All() {
+		p.states[ch.ID] = &channelState{}
+	}
+	return p, nil
 }
 
 // Routes returns the router for every reader-facing path.

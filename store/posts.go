@@ -61,7 +61,21 @@ func (db *DB) Apply(ctx context.Context, c bridge.Change) (bridge.Outcome, error
 	if err := tx.Commit(); err != nil {
 		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: commit: %w", c.Op, c.TS, err)
 	}
-	return bridge.Outcome{Changed: visible, Reason: reason, Stamp: stamp}, nil
+	out := bridge.Outcome{Changed: visible, Reason: reason, Stamp: stamp}
+	if visible {
+		if fn := db.onCommit.Load(); fn != nil {
+			(*fn)(ctx, c, out)
+		}
+	}
+	return out, nil
+}
+
+// OnCommit sets fn to run after each committed change that readers see,
+// before Apply returns, whoever applied it: the receiver, the job worker
+// or catch-up. The publisher's snapshots use it to stay current. fn must
+// not call Apply.
+func (db *DB) OnCommit(fn func(ctx context.Context, c bridge.Change, out bridge.Outcome)) {
+	db.onCommit.Store(&fn)
 }
 
 // LastUpdate returns the channel's update clock, zero before any change.

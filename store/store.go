@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -32,6 +33,9 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	now   func() time.Time
+
+	// onCommit runs after each visible committed change; see OnCommit.
+	onCommit atomic.Pointer[func(context.Context, bridge.Change, bridge.Outcome)]
 }
 
 var (

@@ -196,3 +196,20 @@ func TestDB_InvalidChange(t *testing.T) {
 		t.Errorf("Apply without a channel succeeded")
 	}
 }
+
+func TestDB_OnCommitRunsForVisibleChanges(t *testing.T) {
+	db, _ := mustOpen(t)
+	var seen []string
+	db.OnCommit(func(_ context.Context, c bridge.Change, out bridge.Outcome) {
+		seen = append(seen, c.Op.String()+" "+c.TS+" "+out.Stamp.String())
+	})
+	first := mustApply(t, db, add("1623321000.000100", "post"))
+	mustApply(t, db, add("1623321000.000100", "post"))
+	mustApply(t, db, bridge.Change{Op: bridge.OpDelete, ChannelID: channel, TS: "1623321999.000100"})
+	if len(seen) != 1 {
+		t.Fatalf("OnCommit ran %d times, want once: %q", len(seen), seen)
+	}
+	if want := "upsert 1623321000.000100 " + first.Stamp.String(); seen[0] != want {
+		t.Errorf("OnCommit saw %q, want %q", seen[0], want)
+	}
+}

@@ -114,6 +114,21 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, dir render.Direc
 }
 
 func (a *App) routes() (http.Handler, error) {
+	pub, err := publisher.New(publisher.Config{
+		Channels:        a.channels,
+		Posts:           a.db,
+		PollingInterval: a.cfg.pollingInterval,
+		CacheMaxAge:     a.cfg.cacheMaxAge,
+		AllowedOrigins:  a.cfg.AllowedOrigins,
+		PublicURL:       a.cfg.PublicURL,
+		MediaDir:        a.cfg.MediaDir,
+		Ping:            a.db.Ping,
+		Logger:          a.log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	refreshSnapshots(a.db, pub, a.log)
 	rc, err := receiver.New(receiver.Config{
 		SigningSecret: a.cfg.Slack.SigningSecret,
 		Channels:      a.channels,
@@ -134,19 +149,6 @@ func (a *App) routes() (http.Handler, error) {
 		return nil, err
 	}
 	a.catchUp = newCatchUpLoop(catchUp, a.cfg.catchUpInterval, a.log)
-	pub, err := publisher.New(publisher.Config{
-		Channels:        a.channels,
-		Posts:           a.db,
-		PollingInterval: a.cfg.pollingInterval,
-		AllowedOrigins:  a.cfg.AllowedOrigins,
-		PublicURL:       a.cfg.PublicURL,
-		MediaDir:        a.cfg.MediaDir,
-		Ping:            a.db.Ping,
-		Logger:          a.log,
-	})
-	if err != nil {
-		return nil, err
-	}
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, a.requestLogger, middleware.Recoverer)
 	r.Mount("/slack", rc.Routes())
@@ -205,6 +207,12 @@ func (a *App) customEmojiURL(ctx context.Context, name string) (string, bool) {
 // flood the log at the default level.
 func (a *App) requestLogger(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Skipping the wrapper when debug logs are off saves a polling
+		// response two allocations and a clock read.
+		if !a.log.Enabled(r.Context(), slog.LevelDebug) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		start := time.Now()
 		next.ServeHTTP(ww, r)

@@ -36,6 +36,10 @@ const (
 	// DefaultCatchUpInterval is how often channels are reconciled with
 	// Slack's history.
 	DefaultCatchUpInterval = 5 * time.Minute
+	// DefaultCacheMaxAge lets a proxy or browser serve a front page's
+	// readers from its cache for one second, so the server gets about one
+	// request per channel and URL per second from each cache.
+	DefaultCacheMaxAge = time.Second
 )
 
 // Values of slack.user_name.
@@ -53,11 +57,16 @@ const (
 	maxCatchUpInterval = 24 * time.Hour
 )
 
+// maxCacheMaxAge bounds cache_max_age: past it, readers behind a cache
+// would see changes much later than the polling interval suggests.
+const maxCacheMaxAge = time.Hour
+
 // Config is the YAML configuration. config.example.yaml shows every key.
 type Config struct {
 	Listen          string          `yaml:"listen"`
 	Database        string          `yaml:"database"`
 	PollingInterval string          `yaml:"polling_interval"`
+	CacheMaxAge     string          `yaml:"cache_max_age"`
 	PublicURL       string          `yaml:"public_url"`
 	AllowedOrigins  []string        `yaml:"allowed_origins"`
 	HideReaction    string          `yaml:"hide_reaction"`
@@ -73,6 +82,8 @@ type Config struct {
 	// catchUpInterval is CatchUpInterval parsed by Validate; 0 turns
 	// the start and periodic catch-up off.
 	catchUpInterval time.Duration
+	// cacheMaxAge is CacheMaxAge parsed by Validate.
+	cacheMaxAge time.Duration
 	// missingEnv lists ${NAME} references whose variable is not set, by
 	// the key they appear in.
 	missingEnv map[string]string
@@ -197,6 +208,9 @@ func (c *Config) applyDefaults() {
 	if c.CatchUpInterval == "" {
 		c.CatchUpInterval = DefaultCatchUpInterval.String()
 	}
+	if c.CacheMaxAge == "" {
+		c.CacheMaxAge = DefaultCacheMaxAge.String()
+	}
 }
 
 // Validate checks every key. With demo set, missing Slack credentials are
@@ -225,6 +239,9 @@ func (c *Config) Validate(demo bool) error {
 		return err
 	}
 
+	if c.cacheMaxAge, err = parseCacheMaxAge(c.CacheMaxAge); err != nil {
+		return err
+	}
 	if !demo && c.Slack.SigningSecret == "" {
 		return &ConfigError{Path: "slack.signing_secret", Err: errors.New(
 			"missing: set it to the app's Signing Secret, for example ${SLACK_SIGNING_SECRET}")}
@@ -277,6 +294,17 @@ func parseCatchUpInterval(s string) (time.Duration, error) {
 	return 0, &ConfigError{Path: "catch_up_interval", Err: fmt.Errorf(
 		"invalid duration %q: use 0 to turn catch-up off, or a Go duration from %v to %v, such as 5m",
 		s, minCatchUpInterval, maxCatchUpInterval)}
+}
+
+// parseCacheMaxAge reads cache_max_age. Cache-Control's max-age counts
+// whole seconds, so a fraction is rejected rather than rounded.
+func parseCacheMaxAge(raw string) (time.Duration, error) {
+	d, err := time.ParseDuration(raw)
+	if err != nil || d < 0 || d > maxCacheMaxAge || d%time.Second != 0 {
+		return 0, &ConfigError{Path: "cache_max_age", Err: fmt.Errorf(
+			"invalid duration %q: use whole seconds from 0s to %v, such as 1s", raw, maxCacheMaxAge)}
+	}
+	return d, nil
 }
 
 func checkURL(key, raw string) error {
