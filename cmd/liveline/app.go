@@ -41,6 +41,9 @@ type App struct {
 
 	// catchUp reconciles channels with Slack's history in the background.
 	catchUp *catchUpLoop
+	// outside picks up changes that another process, such as backfill,
+	// committed to the database.
+	outside *outsideWrites
 	// wait pauses catch-up before retrying after a 429. Tests replace it
 	// before Start so that they do not sleep.
 	wait func(ctx context.Context, d time.Duration) error
@@ -128,7 +131,8 @@ func (a *App) routes() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	refreshSnapshots(a.db, pub, a.log)
+	a.outside = newOutsideWrites(a.db, pub, a.channels.All(), a.log)
+	refreshSnapshots(a.db, pub, a.outside, a.log)
 	rc, err := receiver.New(receiver.Config{
 		SigningSecret: a.cfg.Slack.SigningSecret,
 		Channels:      a.channels,
@@ -242,6 +246,7 @@ func (a *App) Start(addr string) error {
 	a.log.Info("liveline started", "listen", ln.Addr().String(), "database", a.cfg.Database,
 		"channels", len(a.channels.All()))
 	a.catchUp.start()
+	a.outside.start(outsideWriteInterval)
 	return nil
 }
 
@@ -265,6 +270,7 @@ func (a *App) Done() <-chan error { return a.done }
 // and closes the database.
 func (a *App) Close(ctx context.Context) error {
 	a.catchUp.stop(ctx)
+	a.outside.stop()
 	err := a.server.Shutdown(ctx)
 	if a.worker != nil {
 		err = errors.Join(err, a.worker.Stop(ctx))

@@ -495,9 +495,10 @@ func replayDemo(t *testing.T, app *testApp, channel string) {
 	if err := json.Unmarshal(events[len(events)-1], &last); err != nil {
 		t.Fatal(err)
 	}
-	shift := time.Now().Add(-2*time.Minute).Unix() - last.EventTime
+	clock := newDemoClock()
+	clock.shift = time.Now().Add(-2*time.Minute).Unix() - last.EventTime
 	for _, raw := range events {
-		body, err := retimeEvent(raw, shift, channel)
+		body, err := clock.retime(raw, channel)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -130,4 +130,11 @@ func TestServe_DemoAllowsMissingCredentials(t *testing.T) {
 	if len(cfg.Slack.SigningSecret) < 32 {
 		t.Errorf("demo signing secret = %q, want a random one", cfg.Slack.SigningSecret)
 	}
+	cfg.Slack.BotToken = "xoxb-set-in-the-environment"
+	if err := prepareConfig(cfg, flags); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Slack.BotToken != "" {
+		t.Errorf("demo kept the bot token, so it would call Slack's Web API")
+	}
 }

@@ -125,7 +125,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 }
 
 // prepareConfig applies the flags and validates. In demo mode a missing
-// signing secret is replaced with a random one that only the demo uses.
+// signing secret is replaced with a random one that only the demo uses,
+// and the bot token is dropped so the demo makes no Web API calls.
 func prepareConfig(cfg *Config, flags *serveFlags) error {
 	if flags.listen != "" {
 		cfg.Listen = flags.listen
@@ -133,11 +134,17 @@ func prepareConfig(cfg *Config, flags *serveFlags) error {
 	if err := cfg.Validate(flags.demo); err != nil {
 		return err
 	}
-	if flags.demo && cfg.Slack.SigningSecret == "" {
+	if !flags.demo {
+		return nil
+	}
+	if cfg.Slack.SigningSecret == "" {
 		secret := make([]byte, 32)
 		rand.Read(secret)
 		cfg.Slack.SigningSecret = hex.EncodeToString(secret)
 	}
+	// The demo's channel and people are invented: asking Slack about them,
+	// or catching up from its history, would fail or remove demo posts.
+	cfg.Slack.BotToken = ""
 	return nil
 }
 
@@ -162,7 +169,11 @@ func serve(ctx context.Context, cfg *Config, flags *serveFlags, log *slog.Logger
 	first := app.channels.All()[0]
 	fmt.Fprintf(stdout, "Reader page: %s/live/%s\n", app.BaseURL(), first.Slug)
 	if flags.demo {
-		go runDemo(ctx, app.BaseURL(), cfg.Slack.SigningSecret, first.ID, demoPace, log)
+		prior, err := demoPosts(ctx, app.db, first.ID)
+		if err != nil {
+			log.Error("failed to read earlier demo posts", "channel_id", first.ID, "error", err)
+		}
+		go runDemo(ctx, app.BaseURL(), cfg.Slack.SigningSecret, first.ID, prior, demoPace, log)
 	}
 
 	code := exitOK

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/liveline/liveline/bridge"
+	"github.com/liveline/liveline/store"
 )
 
 func TestConfig_CacheMaxAge(t *testing.T) {
@@ -78,5 +82,36 @@ func TestServe_SnapshotFollowsEvents(t *testing.T) {
 	}
 	if h := app.handshake("C0LIVE01"); len(h.LivePosts) != 2 {
 		t.Errorf("livePosts after two events = %q", h.LivePosts)
+	}
+}
+
+// A change committed by another process, as "liveline backfill" does while
+// serve runs, reaches pollers without a further event.
+func TestServe_PicksUpOutsideWrites(t *testing.T) {
+	app := startApp(t, "")
+	app.mustSend(message("C0LIVE01", "1623321000.000100", "first"))
+	before := app.lastUpdateAt("C0LIVE01")
+
+	other, err := store.Open(context.Background(), app.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	c := bridge.Change{Op: bridge.OpUpsert, ChannelID: "C0LIVE01", TS: "1623321001.000100",
+		Post: &bridge.Post{Author: bridge.Author{Name: "Backfill"},
+			Blocks: []bridge.Block{{Type: bridge.BlockText, HTML: "<p>from backfill</p>"}}}}
+	if _, err := other.Apply(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+
+	deadline := time.Now().Add(10 * outsideWriteInterval)
+	for app.lastUpdateAt("C0LIVE01") == before {
+		if time.Now().After(deadline) {
+			t.Fatalf("Last-Update-At still %s after %v", before, 10*outsideWriteInterval)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := app.currentText("C0LIVE01")["1623321001.000100"]; got != "from backfill" {
+		t.Errorf("post written by another process = %q", got)
 	}
 }
