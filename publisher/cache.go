@@ -169,10 +169,11 @@ func notModified(r *http.Request, etag, gzipTag string, modified *httpDate) bool
 	if tags := r.Header.Values("If-None-Match"); len(tags) > 0 {
 		return etagListMatches(tags, etag, gzipTag)
 	}
-	if modified == nil {
+	header := r.Header.Get("If-Modified-Since")
+	if modified == nil || header == "" {
 		return false
 	}
-	since, err := http.ParseTime(r.Header.Get("If-Modified-Since"))
+	since, err := http.ParseTime(header)
 	if err != nil {
 		return false
 	}
