@@ -282,7 +282,8 @@ meets() { awk -v a="$1" -v t="$2" 'BEGIN{ if (a >= t) print "met"; else printf "
 	echo "## Go benchmarks"
 	echo
 	echo "\`go test ./publisher ./store -run '^\$' -bench . -benchmem -benchtime 1s\`. The handler"
-	echo "benchmarks serve a 500-post channel through the router with httptest; Apply commits"
+	echo "benchmarks serve a 500-post channel with httptest through ServePolling, then the"
+	echo "router, as the App does; Apply commits"
 	echo "to a real SQLite file."
 	echo
 	echo '```'

@@ -26,7 +26,8 @@ func benchPost(i int) bridge.Change {
 	return c
 }
 
-// benchPublisher returns a publisher whose channel has n posts, loaded.
+// benchPublisher returns a publisher whose channel has n posts, loaded,
+// and its handler as the App mounts it.
 func benchPublisher(b *testing.B, n int) (*testPublisher, http.Handler) {
 	b.Helper()
 	store := newMemStore()
@@ -34,7 +35,7 @@ func benchPublisher(b *testing.B, n int) (*testPublisher, http.Handler) {
 		store.apply(benchPost(i))
 	}
 	tp := newTestPublisher(b, store, store)
-	return tp, tp.Routes()
+	return tp, pollingFirst(tp.Publisher)
 }
 
 func BenchmarkPublisher_postHTML(b *testing.B) {

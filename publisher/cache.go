@@ -17,27 +17,68 @@ import (
 // bytes of framing and the CPU time outweigh the bytes saved.
 const minGzipSize = 512
 
-// cachedBody is one response body of a snapshot. A body the snapshot keeps
-// is built and compressed on first use, so once per change of the channel.
+// maxKeptBodySize is the largest uncompressed body a snapshot keeps. A
+// larger one, such as the full history of a long channel, keeps only its
+// gzip form, which browsers request, and is rebuilt for each client that
+// does not accept gzip.
+const maxKeptBodySize = 256 << 10
+
+// cachedBody is one response body of a snapshot with its header values. A
+// body the snapshot keeps is built and compressed on first use, so once
+// per change of the channel.
 type cachedBody struct {
 	etag    string // strong entity tag of the uncompressed body
 	gzipTag string // entity tag of the gzip body
 
-	once    sync.Once
-	plain   []byte
-	gzipped []byte // nil when plain is below minGzipSize or not cached
+	once          sync.Once
+	size          int    // length of the uncompressed body
+	plain         []byte // nil when size is above maxKeptBodySize
+	rebuild       func() []byte
+	gzipped       []byte // nil when size is below minGzipSize or not cached
+	etagHeader    []string
+	gzipTagHeader []string
+	plainLength   []string // Content-Length of plain
+	gzipLength    []string // Content-Length of gzipped
 }
 
 // get builds the body with build(n) on first use and returns b.
 func (b *cachedBody) get(build func(int) []byte, n int) *cachedBody {
 	b.once.Do(func() {
-		b.plain = build(n)
-		b.gzipTag = gzipETag(b.etag)
-		if len(b.plain) >= minGzipSize {
+		b.setPlain(build(n))
+		if b.size >= minGzipSize {
 			b.gzipped = gzipBytes(b.plain)
+			b.gzipLength = []string{strconv.Itoa(len(b.gzipped))}
+		}
+		if b.size > maxKeptBodySize {
+			b.plain = nil
+			b.rebuild = func() []byte { return build(n) }
 		}
 	})
 	return b
+}
+
+// newBody returns a body that is built for one request and compressed,
+// when the client accepts gzip, as it is sent.
+func newBody(etag string, plain []byte) *cachedBody {
+	b := &cachedBody{etag: etag}
+	b.setPlain(plain)
+	return b
+}
+
+func (b *cachedBody) setPlain(plain []byte) {
+	b.plain, b.size = plain, len(plain)
+	b.gzipTag = gzipETag(b.etag)
+	b.etagHeader, b.gzipTagHeader = []string{b.etag}, []string{b.gzipTag}
+	b.plainLength = []string{strconv.Itoa(len(plain))}
+}
+
+// plainBytes returns the uncompressed body, building it when it is not
+// kept.
+func (b *cachedBody) plainBytes() []byte {
+	if b.plain == nil && b.rebuild != nil {
+		return b.rebuild()
+	}
+	return b.plain
 }
 
 // gzipETag returns the entity tag of the gzip form of a body tagged etag.
@@ -90,51 +131,63 @@ func zeroQuality(params string) bool {
 	return false
 }
 
-// lastModified returns the Last-Modified time for a channel at last, or the
-// zero time when none may be sent yet. HTTP dates have whole seconds, so a
-// second change in the same second as last would carry the same date and a
+// httpDate is a Last-Modified value and the time it names.
+type httpDate struct {
+	time   time.Time
+	header []string
+}
+
+// newHTTPDate returns the Last-Modified date of a channel at last, or nil
+// before the channel's first change. HTTP dates have whole seconds.
+func newHTTPDate(last bridge.Stamp) *httpDate {
+	if last <= 0 {
+		return nil
+	}
+	t := last.Time().Truncate(time.Second)
+	return &httpDate{time: t, header: []string{t.Format(http.TimeFormat)}}
+}
+
+// lastModified returns date when it may be sent at now, or nil. A second
+// change in the same second as last would carry the same date and a
 // client holding the first would wrongly get 304. Once that second has
 // passed at now, every later stamp falls in a later second.
 //
 // NOTE: bridge.NextStamp moves the clock by 1µs when the wall clock stands
 // behind it, and such stamps can stay in one second; If-None-Match, which
 // clients send when they have an ETag, is exact in that case.
-func lastModified(last bridge.Stamp, now time.Time) time.Time {
-	if last <= 0 {
-		return time.Time{}
+func lastModified(date *httpDate, now time.Time) *httpDate {
+	if date == nil || now.Before(date.time.Add(time.Second)) {
+		return nil
 	}
-	t := last.Time().Truncate(time.Second)
-	if now.Before(t.Add(time.Second)) {
-		return time.Time{}
-	}
-	return t
+	return date
 }
 
 // notModified reports whether a GET or HEAD may be answered with 304.
 // If-None-Match decides alone when present, as RFC 9110, section 13.2.2,
 // requires; If-Modified-Since counts only without it.
-func notModified(r *http.Request, etag string, modified time.Time) bool {
+func notModified(r *http.Request, etag, gzipTag string, modified *httpDate) bool {
 	if tags := r.Header.Values("If-None-Match"); len(tags) > 0 {
-		return etagListMatches(tags, etag)
+		return etagListMatches(tags, etag, gzipTag)
 	}
-	if modified.IsZero() {
+	header := r.Header.Get("If-Modified-Since")
+	if modified == nil || header == "" {
 		return false
 	}
-	since, err := http.ParseTime(r.Header.Get("If-Modified-Since"))
+	since, err := http.ParseTime(header)
 	if err != nil {
 		return false
 	}
-	return !modified.After(since)
+	return !modified.time.After(since)
 }
 
 // etagListMatches compares If-None-Match values with etag by the weak
 // comparison RFC 9110 prescribes for it. The gzip form's tag matches too,
 // because both forms carry the same content.
-func etagListMatches(values []string, etag string) bool {
+func etagListMatches(values []string, etag, gzipTag string) bool {
 	for _, value := range values {
 		for tag := range strings.SplitSeq(value, ",") {
 			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-			if tag == "*" || tag == etag || tag == gzipETag(etag) {
+			if tag == "*" || tag == etag || tag == gzipTag {
 				return true
 			}
 		}
@@ -145,21 +198,21 @@ func etagListMatches(values []string, etag string) bool {
 // writeBody sends body as JSON, compressed when the client accepts gzip.
 // With validate set it adds the caching headers and answers a matching
 // conditional request with 304.
-func (p *Publisher) writeBody(w http.ResponseWriter, r *http.Request, body *cachedBody, modified time.Time, validate bool) {
+func (p *Publisher) writeBody(w http.ResponseWriter, r *http.Request, body *cachedBody, modified *httpDate, validate bool) {
 	h := w.Header()
-	h.Add("Vary", "Accept-Encoding")
-	compress := len(body.plain) >= minGzipSize && acceptsGzip(r)
+	addVaryAcceptEncoding(h)
+	compress := body.size >= minGzipSize && acceptsGzip(r)
 	if validate {
-		tag := body.etag
+		tag := body.etagHeader
 		if compress {
-			tag = body.gzipTag
+			tag = body.gzipTagHeader
 		}
 		h["Cache-Control"] = p.cacheControl
-		h["Etag"] = []string{tag}
-		if !modified.IsZero() {
-			h["Last-Modified"] = []string{modified.UTC().Format(http.TimeFormat)}
+		h["Etag"] = tag
+		if modified != nil {
+			h["Last-Modified"] = modified.header
 		}
-		if notModified(r, body.etag, modified) {
+		if notModified(r, body.etag, body.gzipTag, modified) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
@@ -170,23 +223,20 @@ func (p *Publisher) writeBody(w http.ResponseWriter, r *http.Request, body *cach
 
 	switch {
 	case !compress:
-		writeBytes(w, body.plain)
+		h["Content-Length"] = body.plainLength
+		w.Write(body.plainBytes())
 	case body.gzipped != nil:
 		h["Content-Encoding"] = gzipEncoding
-		writeBytes(w, body.gzipped)
+		h["Content-Length"] = body.gzipLength
+		w.Write(body.gzipped)
 	default:
 		h["Content-Encoding"] = gzipEncoding
 		zw := gzipWriters.Get().(*gzip.Writer)
 		zw.Reset(w)
-		zw.Write(body.plain)
+		zw.Write(body.plainBytes())
 		zw.Close()
 		gzipWriters.Put(zw)
 	}
-}
-
-func writeBytes(w http.ResponseWriter, b []byte) {
-	w.Header()["Content-Length"] = []string{strconv.Itoa(len(b))}
-	w.Write(b)
 }
 
 // Header values shared by every response. net/http only reads them.

@@ -136,9 +136,20 @@ func newTestPublisher(t testing.TB, reader bridge.PostReader, store *memStore) *
 		t.Fatal(err)
 	}
 	tp.Publisher = pub
-	tp.server = httptest.NewServer(pub.Routes())
+	tp.server = httptest.NewServer(pollingFirst(pub))
 	t.Cleanup(tp.server.Close)
 	return tp
+}
+
+// pollingFirst serves requests as the App does: ServePolling first, then
+// Routes.
+func pollingFirst(p *Publisher) http.Handler {
+	routes := p.Routes()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !p.ServePolling(w, r) {
+			routes.ServeHTTP(w, r)
+		}
+	})
 }
 
 // mustApply merges c into the store and refreshes the snapshot, as the

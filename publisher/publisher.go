@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/cors"
 
 	"github.com/liveline/liveline/bridge"
 )
@@ -62,8 +61,9 @@ type Publisher struct {
 	changes bridge.ChangeReader // nil when Posts cannot list changes
 	states  map[string]*channelState
 
-	interval     string   // pollingInterval in milliseconds, as sent
-	cacheControl []string // Cache-Control of HEAD and GET responses
+	interval     string      // pollingInterval in milliseconds, as sent
+	cacheControl []string    // Cache-Control of HEAD and GET responses
+	pollingCORS  *corsPolicy // CORS of ServePolling
 }
 
 // New returns a Publisher. It returns an error when a required field of
@@ -93,6 +93,7 @@ func New(cfg Config) (*Publisher, error) {
 		interval: strconv.FormatInt(cfg.PollingInterval.Milliseconds(), 10),
 		cacheControl: []string{"public, max-age=" +
 			strconv.FormatInt(int64(cfg.CacheMaxAge/time.Second), 10)},
+		pollingCORS: newCORSPolicy(cfg.AllowedOrigins),
 	}
 	p.changes, _ = cfg.Posts.(bridge.ChangeReader)
 	for _, ch := range cfg.Channels.All() {
@@ -118,23 +119,16 @@ func (p *Publisher) Routes() chi.Router {
 }
 
 func (p *Publisher) pollingRoutes(r chi.Router) {
-	r.Post("/", p.serveHandshake)
-	r.Head("/", p.serveHead)
-	r.Get("/", p.serveUpdates)
+	r.Post("/", withChannelID(p.serveHandshake))
+	r.Head("/", withChannelID(p.serveHead))
+	r.Get("/", withChannelID(p.serveUpdates))
 }
 
-func (p *Publisher) cors() func(http.Handler) http.Handler {
-	origins := p.cfg.AllowedOrigins
-	if len(origins) == 0 {
-		origins = []string{"*"}
+// withChannelID passes a polling handler the channel id of the route.
+func withChannelID(serve func(http.ResponseWriter, *http.Request, string)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		serve(w, r, chi.URLParam(r, "channel_id"))
 	}
-	return cors.Handler(cors.Options{
-		AllowedOrigins: origins,
-		AllowedMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost},
-		AllowedHeaders: []string{"Content-Type", "If-None-Match", "If-Modified-Since"},
-		ExposedHeaders: []string{"Last-Update-At", "ETag", "Last-Modified"},
-		MaxAge:         600,
-	})
 }
 
 func (p *Publisher) serveHealth(w http.ResponseWriter, r *http.Request) {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/liveline/liveline/bridge"
 )
@@ -49,11 +50,13 @@ type snapshot struct {
 	lastText string // last as sent in Last-Update-At
 	// lastHeader and headETag are header values of HEAD responses,
 	// shared by every response because net/http only reads them.
-	lastHeader []string
-	headETag   []string
-	posts      []*entry // current posts, hidden ones included, oldest first
-	byUpdated  []*entry // the same posts by updated, oldest change first
-	interval   string   // pollingInterval in milliseconds
+	lastHeader  []string
+	headETag    []string
+	headGzipTag string    // matches If-None-Match as the gzip form of headETag
+	modified    *httpDate // nil before the first change
+	posts       []*entry  // current posts, hidden ones included, oldest first
+	byUpdated   []*entry  // the same posts by updated, oldest change first
+	interval    string    // pollingInterval in milliseconds
 
 	currentOnce sync.Once
 	currentJSON []byte // "currentPosts" array
@@ -70,6 +73,8 @@ func newSnapshot(last bridge.Stamp, posts, byUpdated []*entry, interval string) 
 		interval: interval, updates: map[int]*cachedBody{}}
 	s.lastHeader = []string{s.lastText}
 	s.headETag = []string{etagFor(last, "head")}
+	s.headGzipTag = gzipETag(s.headETag[0])
+	s.modified = newHTTPDate(last)
 	s.handshake.etag = etagFor(last, "h")
 	s.unchanged.etag = etagFor(last, "0")
 	return s
@@ -97,9 +102,7 @@ func (s *snapshot) updatesBody(since bridge.Stamp) *cachedBody {
 		return s.unchanged.get(s.buildUpdates, 0)
 	}
 	if n > maxCachedUpdates && n < len(s.posts) {
-		b := &cachedBody{etag: etagFor(s.last, strconv.Itoa(n))}
-		b.plain = s.buildUpdates(n)
-		return b
+		return newBody(etagFor(s.last, strconv.Itoa(n)), s.buildUpdates(n))
 	}
 	s.mu.Lock()
 	b, ok := s.updates[n]
@@ -145,6 +148,11 @@ func (s *snapshot) buildUpdates(n int) []byte {
 	return b.Bytes()
 }
 
+// lastModified returns the Last-Modified date to send at now, or nil.
+func (s *snapshot) lastModified(now time.Time) *httpDate {
+	return lastModified(s.modified, now)
+}
+
 // current returns the "currentPosts" array: every current id, oldest first.
 func (s *snapshot) current() []byte {
 	s.currentOnce.Do(func() {
@@ -183,44 +191,91 @@ func appendIDs(b []byte, posts []*entry, newestFirst bool) []byte {
 // remove posts, and every other post replaces the entry with its ts or is
 // added. changes must be ordered by updated and newer than s.last, as
 // bridge.ChangeReader returns them. s may be nil for an empty channel.
+//
+// New posts that sort after every current post, as a live blog's do, are
+// appended in place: the new snapshot's lists extend s's and share their
+// arrays, so a change costs O(changed) amortized. That is safe because
+// only the current snapshot is ever patched, under the channel's refresh
+// lock, and entries past s's length are invisible to s. Edits, deletions
+// and older posts copy the lists once.
 func (s *snapshot) patch(changes []*entry, deleted map[string]bool, last bridge.Stamp, interval string) *snapshot {
-	var oldPosts, oldByUpdated []*entry
+	var posts, byUpdated []*entry
 	if s != nil {
-		oldPosts, oldByUpdated = s.posts, s.byUpdated
+		posts, byUpdated = s.posts, s.byUpdated
 	}
-	touched := make(map[string]bool, len(changes)+len(deleted))
-	for ts := range deleted {
-		touched[ts] = true
+	postDrops, updatedDrops := replacedIndexes(posts, byUpdated, changes, deleted)
+	if len(postDrops) > 0 {
+		posts = without(posts, postDrops)
+		byUpdated = without(byUpdated, updatedDrops)
 	}
-	for _, e := range changes {
-		touched[e.ts] = true
-	}
-	keep := func(e *entry) bool { return !touched[e.ts] }
-
-	posts := make([]*entry, 0, len(oldPosts)+len(changes))
-	for _, e := range oldPosts {
-		if keep(e) {
-			posts = append(posts, e)
-		}
-	}
-	byUpdated := make([]*entry, 0, len(posts)+len(changes))
-	for _, e := range oldByUpdated {
-		if keep(e) {
-			byUpdated = append(byUpdated, e)
-		}
-	}
-	byUpdated = append(byUpdated, changes...)
-
 	added := slices.Clone(changes)
 	slices.SortFunc(added, compareEntries)
-	return newSnapshot(last, mergeSorted(posts, added), byUpdated, interval)
+	return newSnapshot(last, insertSorted(posts, added), append(byUpdated, changes...), interval)
 }
 
-// mergeSorted merges two lists that are each in post order.
-func mergeSorted(a, b []*entry) []*entry {
-	if len(b) == 0 {
-		return a
+// replacedIndexes returns the indexes in posts and in byUpdated of the
+// entries that changes or deletions replace, each list in ascending order.
+func replacedIndexes(posts, byUpdated, changes []*entry, deleted map[string]bool) (postDrops, updatedDrops []int) {
+	add := func(key bridge.TSKey, ts string) {
+		i, found := slices.BinarySearchFunc(posts, &entry{key: key, ts: ts}, compareEntries)
+		if !found {
+			return
+		}
+		postDrops = append(postDrops, i)
+		if j := indexByUpdated(byUpdated, posts[i]); j >= 0 {
+			updatedDrops = append(updatedDrops, j)
+		}
 	}
+	for ts := range deleted {
+		key, _ := bridge.ParseTS(ts)
+		add(key, ts)
+	}
+	for _, e := range changes {
+		add(e.key, e.ts)
+	}
+	slices.Sort(postDrops)
+	slices.Sort(updatedDrops)
+	return slices.Compact(postDrops), slices.Compact(updatedDrops)
+}
+
+// indexByUpdated returns the index of e in byUpdated, which is ordered by
+// updated, or -1.
+func indexByUpdated(byUpdated []*entry, e *entry) int {
+	i := sort.Search(len(byUpdated), func(i int) bool { return byUpdated[i].updated >= e.updated })
+	for ; i < len(byUpdated) && byUpdated[i].updated == e.updated; i++ {
+		if byUpdated[i] == e {
+			return i
+		}
+	}
+	return slices.Index(byUpdated, e)
+}
+
+// without returns a copy of list without the entries at drops, which are
+// ascending.
+func without(list []*entry, drops []int) []*entry {
+	out := make([]*entry, 0, len(list))
+	start := 0
+	for _, i := range drops {
+		out = append(out, list[start:i]...)
+		start = i + 1
+	}
+	return append(out, list[start:]...)
+}
+
+// insertSorted adds added to posts, both in post order. It appends in
+// place when added all sort after posts, and merges into a copy otherwise.
+func insertSorted(posts, added []*entry) []*entry {
+	if len(added) == 0 {
+		return posts
+	}
+	if len(posts) == 0 || compareEntries(posts[len(posts)-1], added[0]) < 0 {
+		return append(posts, added...)
+	}
+	return mergeSorted(posts, added)
+}
+
+// mergeSorted merges two lists that are each in post order into a new one.
+func mergeSorted(a, b []*entry) []*entry {
 	out := make([]*entry, 0, len(a)+len(b))
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
@@ -244,6 +299,9 @@ func (p *Publisher) newEntry(post *bridge.Post) *entry {
 	b.Write(id)
 	b.WriteByte(':')
 	writeCompactJSON(&b, update{Show: !post.Hidden, Content: p.postHTML(post)})
-	return &entry{ts: post.TS, key: key, updated: post.Updated, idJSON: id,
-		updateJSON: b.Bytes()}
+	// An exact copy drops the buffer's spare capacity, which is most of
+	// a snapshot's memory otherwise, and holds idJSON as its prefix.
+	updateJSON := bytes.Clone(b.Bytes())
+	return &entry{ts: post.TS, key: key, updated: post.Updated,
+		idJSON: updateJSON[:len(id):len(id)], updateJSON: updateJSON}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -157,7 +158,39 @@ func (a *App) routes() (http.Handler, error) {
 	r.Use(middleware.RequestID, a.requestLogger, middleware.Recoverer)
 	r.Mount("/slack", rc.Routes())
 	r.Mount("/", pub.Routes())
-	return r, nil
+	return a.pollingFirst(pub, r), nil
+}
+
+// pollingFirst serves the polling requests, which are most of the
+// traffic, before the router and its middleware: request ids, the
+// request logger and CORS took more time and allocations than the
+// handlers. With debug logs on, every request goes through next, so
+// requestLogger logs it.
+func (a *App) pollingFirst(pub *publisher.Publisher, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.log.Enabled(r.Context(), slog.LevelDebug) || !a.servePolling(pub, w, r) {
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+// servePolling calls pub.ServePolling and answers a panic with 500, as
+// middleware.Recoverer does on the router.
+func (a *App) servePolling(pub *publisher.Publisher, w http.ResponseWriter, r *http.Request) (served bool) {
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		served = true
+		if v == http.ErrAbortHandler {
+			panic(v)
+		}
+		a.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path,
+			"error", fmt.Sprint(v), "stack", string(debug.Stack()))
+		w.WriteHeader(http.StatusInternalServerError)
+	}()
+	return pub.ServePolling(w, r)
 }
 
 // setUpJobs builds the renderer and, with a bot token and no directory
