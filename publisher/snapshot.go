@@ -25,6 +25,9 @@ type entry struct {
 	ts      string
 	key     bridge.TSKey
 	updated bridge.Stamp
+	// hidden posts are left out of livePosts and currentPosts, and their
+	// update carries no content, so hiding one withdraws its text.
+	hidden bool
 	// idJSON is ts as a JSON string.
 	idJSON []byte
 	// updateJSON is the post's member of a GET response's "updates":
@@ -153,7 +156,7 @@ func (s *snapshot) lastModified(now time.Time) *httpDate {
 	return lastModified(s.modified, now)
 }
 
-// current returns the "currentPosts" array: every current id, oldest first.
+// current returns the "currentPosts" array: every visible id, oldest first.
 func (s *snapshot) current() []byte {
 	s.currentOnce.Do(func() {
 		s.currentJSON = appendIDs(nil, s.posts, false)
@@ -172,16 +175,22 @@ func (s *snapshot) buildHandshake(int) []byte {
 	return b
 }
 
+// appendIDs appends the ids of the visible posts as a JSON array.
 func appendIDs(b []byte, posts []*entry, newestFirst bool) []byte {
 	b = append(b, '[')
+	first := true
 	for i := range posts {
 		e := posts[i]
 		if newestFirst {
 			e = posts[len(posts)-1-i]
 		}
-		if i > 0 {
+		if e.hidden {
+			continue
+		}
+		if !first {
 			b = append(b, ',')
 		}
+		first = false
 		b = append(b, e.idJSON...)
 	}
 	return append(b, ']')
@@ -298,10 +307,14 @@ func (p *Publisher) newEntry(post *bridge.Post) *entry {
 	var b bytes.Buffer
 	b.Write(id)
 	b.WriteByte(':')
-	writeCompactJSON(&b, update{Show: !post.Hidden, Content: p.postHTML(post)})
+	u := update{Show: !post.Hidden}
+	if !post.Hidden {
+		u.Content = p.postHTML(post)
+	}
+	writeCompactJSON(&b, u)
 	// An exact copy drops the buffer's spare capacity, which is most of
 	// a snapshot's memory otherwise, and holds idJSON as its prefix.
 	updateJSON := bytes.Clone(b.Bytes())
-	return &entry{ts: post.TS, key: key, updated: post.Updated,
+	return &entry{ts: post.TS, key: key, updated: post.Updated, hidden: post.Hidden,
 		idJSON: updateJSON[:len(id):len(id)], updateJSON: updateJSON}
 }

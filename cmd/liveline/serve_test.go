@@ -362,8 +362,14 @@ func TestServe_HideReaction(t *testing.T) {
 	if upd, ok := u.Updates[id]; !ok || upd.Show {
 		t.Errorf("hidden post update = %+v, %v; want show false", upd, ok)
 	}
-	if !slices.Equal(u.CurrentPosts, []string{id}) {
-		t.Errorf("hidden post left currentPosts: %q", u.CurrentPosts)
+	if got := u.Updates[id].Content; got != "" {
+		t.Errorf("hidden post still sends its content: %q", got)
+	}
+	if len(u.CurrentPosts) != 0 {
+		t.Errorf("hidden post is in currentPosts: %q", u.CurrentPosts)
+	}
+	if h := app.handshake("C0LIVE01"); len(h.LivePosts) != 0 {
+		t.Errorf("hidden post is in livePosts: %q", h.LivePosts)
 	}
 	page, err := http.Get(app.url + "/live/election")
 	if err != nil {
