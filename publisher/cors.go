@@ -12,7 +12,7 @@ import (
 var (
 	corsMethods        = []string{http.MethodGet, http.MethodHead, http.MethodPost}
 	corsAllowedHeaders = []string{"Content-Type", "If-None-Match", "If-Modified-Since"}
-	corsExposedHeaders = []string{"Last-Update-At", "ETag", "Last-Modified"}
+	corsExposedHeaders = []string{"Last-Update-At", "Polling-Interval", "ETag", "Last-Modified"}
 )
 
 func (p *Publisher) cors() func(http.Handler) http.Handler {

@@ -92,6 +92,9 @@ func (p *Publisher) serveHead(w http.ResponseWriter, r *http.Request, channelID 
 	}
 	h := w.Header()
 	h["Last-Update-At"] = snap.lastHeader
+	// Polling-Interval lets widgets follow a changed polling_interval
+	// even while no post changes, so no GET carries it.
+	h["Polling-Interval"] = snap.intervalHeader
 	h["Cache-Control"] = p.cacheControl
 	h["Etag"] = snap.headETag
 	modified := snap.lastModified(p.cfg.Now())

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/liveline/liveline/bridge"
 )
@@ -105,14 +106,20 @@ func New(cfg Config) (*Publisher, error) {
 // Routes returns the router for every reader-facing path.
 func (p *Publisher) Routes() chi.Router {
 	r := chi.NewRouter()
+	// HEAD is answered on every GET route, for uptime monitors and CDNs.
+	r.Use(middleware.GetHead)
 	r.Group(func(r chi.Router) {
 		r.Use(p.cors())
 		r.Route("/live/{channel_id}/updates", p.pollingRoutes)
 		r.Route("/wagtail_live/get-updates/{channel_id}", p.pollingRoutes)
 	})
-	r.Get("/live/{slug}", p.servePage)
-	r.Get("/live/{slug}/feed.atom", p.serveFeed)
-	r.Get("/widget.js", serveWidget)
+	r.Group(func(r chi.Router) {
+		// Pages, the widget and feeds are text that shrinks to a fifth.
+		r.Use(middleware.Compress(5, "text/html", "text/javascript", "application/atom+xml"))
+		r.Get("/live/{slug}", p.servePage)
+		r.Get("/live/{slug}/feed.atom", p.serveFeed)
+		r.Get("/widget.js", serveWidget)
+	})
 	r.Get("/media/{name}", p.serveMedia)
 	r.Get("/healthz", p.serveHealth)
 	return r

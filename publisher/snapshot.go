@@ -60,6 +60,8 @@ type snapshot struct {
 	posts       []*entry  // current posts, hidden ones included, oldest first
 	byUpdated   []*entry  // the same posts by updated, oldest change first
 	interval    string    // pollingInterval in milliseconds
+	// intervalHeader is interval as the Polling-Interval header value.
+	intervalHeader []string
 
 	currentOnce sync.Once
 	currentJSON []byte // "currentPosts" array
@@ -75,6 +77,7 @@ func newSnapshot(last bridge.Stamp, posts, byUpdated []*entry, interval string) 
 	s := &snapshot{last: last, lastText: last.String(), posts: posts, byUpdated: byUpdated,
 		interval: interval, updates: map[int]*cachedBody{}}
 	s.lastHeader = []string{s.lastText}
+	s.intervalHeader = []string{interval}
 	s.headETag = []string{etagFor(last, "head")}
 	s.headGzipTag = gzipETag(s.headETag[0])
 	s.modified = newHTTPDate(last)

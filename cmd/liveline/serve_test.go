@@ -401,3 +401,51 @@ func TestServe_IgnoredSubtypesAndEvents(t *testing.T) {
 		t.Errorf("ignored events created posts: %q", h.LivePosts)
 	}
 }
+
+func TestServe_HeadCarriesPollingInterval(t *testing.T) {
+	app := startApp(t, "")
+	req, _ := http.NewRequest(http.MethodHead, app.url+"/live/C0LIVE01/updates", nil)
+	req.Header.Set("Origin", "https://news.example.com")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("Polling-Interval"); got != "2000" {
+		t.Errorf("Polling-Interval = %q, want 2000", got)
+	}
+	if got := resp.Header.Get("Access-Control-Expose-Headers"); !strings.Contains(got, "Polling-Interval") {
+		t.Errorf("Access-Control-Expose-Headers = %q, want Polling-Interval", got)
+	}
+}
+
+func TestServe_HeadOnEveryGetRoute(t *testing.T) {
+	app := startApp(t, "")
+	for _, path := range []string{"/healthz", "/widget.js", "/live/election", "/live/election/feed.atom"} {
+		resp, err := http.Head(app.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("HEAD %s = %s, want 200", path, resp.Status)
+		}
+	}
+}
+
+func TestServe_CompressesPagesAndWidget(t *testing.T) {
+	app := startApp(t, "")
+	app.mustSend(message("C0LIVE01", "1623321000.000100", strings.Repeat("Counting continues. ", 50)))
+	for _, path := range []string{"/live/election", "/widget.js", "/live/election/feed.atom"} {
+		req, _ := http.NewRequest(http.MethodGet, app.url+path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Content-Encoding"); got != "gzip" {
+			t.Errorf("GET %s Content-Encoding = %q, want gzip", path, got)
+		}
+	}
+}

@@ -182,6 +182,8 @@
     this.request("HEAD").then(function (res) {
       self.busy = false;
       self.recovered();
+      var every = parseInt(res.headers.get("Polling-Interval"), 10);
+      if (every > 0) self.interval = every;
       var at = parseFloat(res.headers.get("Last-Update-At"));
       if (at > self.lastUpdate) return self.fetchUpdates();
       self.schedule(self.interval);
