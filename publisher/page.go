@@ -31,6 +31,12 @@ type pageData struct {
 	JSONLD      template.JS     // schema.org LiveBlogPosting
 }
 
+// maxPagePosts is how many of the newest posts the reader page renders on
+// the server. A story of thousands of posts would otherwise make a page of
+// megabytes that phones load slowly; the feed and the polling protocol
+// still carry every post.
+const maxPagePosts = 300
+
 // servePage renders the reader page /live/{slug}: the current posts,
 // readable and indexable without JavaScript, and the widget that keeps
 // them live.
@@ -48,6 +54,9 @@ func (p *Publisher) servePage(w http.ResponseWriter, r *http.Request) {
 	}
 
 	visible := newestVisible(posts)
+	if len(visible) > maxPagePosts {
+		visible = visible[:maxPagePosts]
+	}
 	base := p.baseURL(r)
 	data := pageData{
 		Title:      channelTitle(ch),
@@ -135,11 +144,13 @@ func pageDescription(ch bridge.Channel, newest []bridge.Post) string {
 	return "Live updates: " + channelTitle(ch)
 }
 
-// firstImage returns the absolute URL of the newest image in posts.
+// firstImage returns the absolute URL of the newest image in posts that
+// Liveline stores itself. Images on other hosts are left out, so a
+// webhook's post cannot choose the page's share image.
 func (p *Publisher) firstImage(posts []bridge.Post, base string) string {
 	for i := range posts {
 		for _, block := range posts[i].Blocks {
-			if block.Type != bridge.BlockImage || block.URL == "" {
+			if block.Type != bridge.BlockImage || !strings.HasPrefix(block.URL, "/media/") {
 				continue
 			}
 			u := p.mediaURL(block.URL)

@@ -2,6 +2,7 @@ package publisher
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -107,5 +108,39 @@ func TestTruncate(t *testing.T) {
 		if got := truncate(tt.text, tt.limit); got != tt.want {
 			t.Errorf("truncate(%q, %d) = %q, want %q", tt.text, tt.limit, got, tt.want)
 		}
+	}
+}
+
+func TestServePage_ImagesFromOtherHosts(t *testing.T) {
+	post := textPost("1733328000.000100", "Wire", "<p>Photos</p>", 1)
+	post.Blocks = append(post.Blocks,
+		bridge.Block{Type: bridge.BlockImage, URL: "http://cdn.example.org/plain.jpg"},
+		bridge.Block{Type: bridge.BlockImage, URL: "https://cdn.example.org/secure.jpg"})
+	srv := mustServer(t, &fakePosts{last: 1, posts: []bridge.Post{post}}, "")
+	_, page := mustGet(t, srv.URL+"/live/election")
+	if strings.Contains(page, "http://cdn.example.org/plain.jpg") {
+		t.Error("page loads a plain http image, which https sites block as mixed content")
+	}
+	if !strings.Contains(page, `<img src="https://cdn.example.org/secure.jpg"`) {
+		t.Error("page lacks the https image")
+	}
+	if strings.Contains(page, `og:image`) {
+		t.Error("a third-party image became the page's share image")
+	}
+}
+
+func TestServePage_RendersNewestPostsOnly(t *testing.T) {
+	posts := &fakePosts{last: 1}
+	for i := 0; i < maxPagePosts+20; i++ {
+		ts := fmt.Sprintf("%d.000100", 1733328000+i)
+		posts.posts = append(posts.posts, textPost(ts, "Ana", fmt.Sprintf("<p>Post %d</p>", i), 1))
+	}
+	srv := mustServer(t, posts, "")
+	_, page := mustGet(t, srv.URL+"/live/election")
+	if n := strings.Count(page, `class="liveline-post"`); n != maxPagePosts {
+		t.Errorf("page renders %d posts, want the newest %d", n, maxPagePosts)
+	}
+	if !strings.Contains(page, fmt.Sprintf("Post %d<", maxPagePosts+19)) {
+		t.Error("page lacks the newest post")
 	}
 }

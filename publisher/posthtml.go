@@ -64,8 +64,12 @@ func (p *Publisher) writeBlock(b *strings.Builder, block *bridge.Block) {
 	}
 }
 
+// writeImage writes an <img> for an image Liveline serves or one on an
+// https host. Plain http images are left out, because a news site served
+// over https blocks them as mixed content.
 func (p *Publisher) writeImage(b *strings.Builder, src, alt string, width, height int) {
-	if src == "" {
+	local := p.cfg.PublicURL != "" && strings.HasPrefix(src, p.cfg.PublicURL+"/media/")
+	if !local && !strings.HasPrefix(src, "/media/") && !strings.HasPrefix(src, "https://") {
 		return
 	}
 	b.WriteString(`<img src="` + html.EscapeString(src) + `" alt="` + html.EscapeString(alt) + `"`)

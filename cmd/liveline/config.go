@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -254,6 +255,13 @@ func (c *Config) Validate(demo bool) error {
 			return err
 		}
 	}
+	if err := checkOrigins(c.AllowedOrigins); err != nil {
+		return err
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return &ConfigError{Path: "listen", Err: fmt.Errorf(
+			"invalid address %q: use host:port, such as 127.0.0.1:8080 or :8080", c.Listen)}
+	}
 	if err := c.validateJobs(); err != nil {
 		return err
 	}
@@ -305,6 +313,24 @@ func parseCacheMaxAge(raw string) (time.Duration, error) {
 			"invalid duration %q: use whole seconds from 0s to %v, such as 1s", raw, maxCacheMaxAge)}
 	}
 	return d, nil
+}
+
+// checkOrigins checks that each allowed origin is "*" or a browser origin,
+// scheme://host[:port] with no path: anything else never matches the
+// Origin header a browser sends, so the widget would fail without a word.
+func checkOrigins(origins []string) error {
+	for i, o := range origins {
+		if o == "*" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return &ConfigError{Path: fmt.Sprintf("allowed_origins[%d]", i), Err: fmt.Errorf(
+				"invalid origin %q: use scheme://host[:port] with no path, such as https://news.example.com, or *", o)}
+		}
+	}
+	return nil
 }
 
 func checkURL(key, raw string) error {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 const validConfig = `
@@ -82,6 +83,9 @@ func TestServe_ConfigErrors(t *testing.T) {
 		{"bad polling interval", validConfig + "polling_interval: often\n", "x", `polling_interval: invalid duration "often"`},
 		{"bad thread policy", validConfig + "    threads: some\n", "x", "channels[0].threads"},
 		{"no channels", "slack:\n  signing_secret: x\n", "x", "channels: no channels mapped"},
+		{"origin with a path", validConfig + "allowed_origins: [\"https://news.example.com/\"]\n", "x", `allowed_origins[0]: invalid origin "https://news.example.com/"`},
+		{"origin without scheme", validConfig + "allowed_origins: [news.example.com]\n", "x", `allowed_origins[0]: invalid origin "news.example.com"`},
+		{"bad listen address", strings.Replace(validConfig, "listen: 127.0.0.1:0", "listen: nope", 1), "x", `listen: invalid address "nope"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,7 +96,11 @@ func TestServe_ConfigErrors(t *testing.T) {
 			}
 			path := writeConfig(t, tt.config)
 			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), []string{"serve", "--config", path}, &stdout, &stderr)
+			// A config that passed by mistake would start the server: the
+			// deadline stops it, and the exit status check fails.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			code := run(ctx, []string{"serve", "--config", path}, &stdout, &stderr)
 			if code != exitUsage {
 				t.Errorf("exit status = %d, want %d", code, exitUsage)
 			}
