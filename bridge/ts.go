@@ -7,13 +7,16 @@ import (
 	"time"
 )
 
-// maxFractionDigits is the longest ts fraction accepted. Slack sends six
-// digits; nine leaves room without overflowing the nanosecond sort key.
+// fractionDigits is the length of a ts fraction. Slack always sends six
+// digits (microseconds); accepting other lengths would let one message
+// arrive under two ids, such as 1.1 and 1.100000.
+const fractionDigits = 6
+
+// maxFractionDigits is the width of the nanosecond sort key.
 const maxFractionDigits = 9
 
 // TSKey is the sort key of a Slack ts: whole seconds, then the fraction
-// scaled to nanoseconds. "1623321001.1" and "1623321001.100000" get the
-// same key, but the ts strings themselves stay distinct ids.
+// scaled to nanoseconds.
 type TSKey struct {
 	Seconds int64
 	Nanos   int64
@@ -24,9 +27,9 @@ type TSKey struct {
 func ParseTS(ts string) (TSKey, error) {
 	secs, frac, ok := strings.Cut(ts, ".")
 	if !ok || !allDigits(secs) || !allDigits(frac) || len(secs) > 12 ||
-		len(frac) > maxFractionDigits {
-		return TSKey{}, fmt.Errorf("invalid Slack ts %q: want digits, a dot and up to %d digits",
-			ts, maxFractionDigits)
+		len(frac) != fractionDigits {
+		return TSKey{}, fmt.Errorf("invalid Slack ts %q: want seconds, a dot and %d digits, such as 1623321000.000100",
+			ts, fractionDigits)
 	}
 	s, err := strconv.ParseInt(secs, 10, 64)
 	if err != nil {

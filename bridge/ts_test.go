@@ -28,7 +28,7 @@ func TestParseTS(t *testing.T) {
 }
 
 func TestParseTS_Invalid(t *testing.T) {
-	for _, ts := range []string{"", "1623321000", "1623321000.", ".000100", "1e9.1", "1623321000.0001000000", "x.1"} {
+	for _, ts := range []string{"", "1623321000", "1623321000.", ".000100", "1e9.1", "1623321000.0001000000", "1623321000.1", "1623320003.0000001", "x.1"} {
 		if _, err := ParseTS(ts); err == nil {
 			t.Errorf("ParseTS(%q) succeeded, want an error", ts)
 		}

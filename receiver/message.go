@@ -50,14 +50,18 @@ func (rc *Receiver) decode(ctx context.Context, body []byte, env *envelope, log 
 	default:
 		log.Debug("ignored event", "type", inner.Type)
 	}
-	// A ts the store cannot key would fail there with a 500, and Slack
-	// would retry an event that can never succeed.
+	// A ts the store cannot key would fail there, and Slack retries any
+	// response but 200, so such a change is dropped and logged instead.
+	valid := changes[:0]
 	for _, c := range changes {
 		if _, err := bridge.ParseTS(c.TS); err != nil {
-			return nil, fmt.Errorf("%s event: %w", inner.Type, err)
+			log.Warn("ignored change with an invalid ts", "type", inner.Type, "op", c.Op.String(),
+				"slack_ts", c.TS, "error", err)
+			continue
 		}
+		valid = append(valid, c)
 	}
-	return changes, nil
+	return valid, nil
 }
 
 // publishedSubtypes are the message subtypes that become posts.

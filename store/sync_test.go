@@ -74,7 +74,7 @@ func TestDB_PostsBetween(t *testing.T) {
 	}
 	mustApply(t, db, bridge.Change{Op: bridge.OpDelete, ChannelID: channel, TS: "1623320300.000100"})
 
-	posts, err := db.PostsBetween(context.Background(), channel, "1623320200.0001", "1623320400.000100")
+	posts, err := db.PostsBetween(context.Background(), channel, "1623320200.000100", "1623320400.000100")
 	if err != nil {
 		t.Fatal(err)
 	}
