@@ -111,7 +111,7 @@ func (rc *Receiver) NewCatchUp(cfg CatchUpConfig) (*CatchUp, error) {
 		rc:  rc,
 		cfg: cfg,
 		api: slack.New(cfg.BotToken, opts...),
-		log: rc.log.With("component", "catchup"),
+		log: rc.base.With("component", "catchup"),
 	}, nil
 }
 

@@ -12,6 +12,9 @@ import (
 // before emoji.list is read again.
 const EmojiMaxAge = time.Hour
 
+// emojiRetryDelay is how long a failed emoji.list waits before the next try.
+const emojiRetryDelay = 5 * time.Minute
+
 // maxEmojiAliasHops bounds how many "alias:" entries are followed, so an
 // alias loop in a workspace cannot hang rendering.
 const maxEmojiAliasHops = 5
@@ -72,8 +75,9 @@ func (w *Worker) RefreshEmoji(ctx context.Context) error {
 	}
 	urls, err := w.slack.GetEmojiContext(ctx)
 	if err != nil {
-		// Keep the old list, and try again after another EmojiMaxAge.
-		w.emoji.replace(w.emojiSnapshot(), now)
+		// Keep the old list, and try again after emojiRetryDelay rather
+		// than a whole EmojiMaxAge.
+		w.emoji.replace(w.emojiSnapshot(), now.Add(emojiRetryDelay-EmojiMaxAge))
 		return fmt.Errorf("emoji.list: %w", err)
 	}
 	w.emoji.replace(urls, now)

@@ -56,6 +56,7 @@ type Config struct {
 // Receiver handles Slack Events API requests.
 type Receiver struct {
 	cfg        Config
+	base       *slog.Logger // the caller's logger, for parts with a component of their own
 	log        *slog.Logger
 	rejectLogs *logLimiter
 }
@@ -81,7 +82,8 @@ func New(cfg Config) (*Receiver, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Receiver{cfg: cfg, log: log.With("component", "receiver"), rejectLogs: newLogLimiter()}, nil
+	return &Receiver{cfg: cfg, base: log, log: log.With("component", "receiver"),
+		rejectLogs: newLogLimiter()}, nil
 }
 
 // Routes returns the router that serves POST /events; mount it at /slack.

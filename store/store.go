@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,6 +59,12 @@ func WithClock(now func() time.Time) Option {
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("open database: missing path")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			return nil, fmt.Errorf("open database %s: folder %s does not exist: "+
+				"create it or set database: to a file in an existing folder", path, dir)
+		}
 	}
 	db := &DB{path: path, now: time.Now}
 	for _, opt := range opts {

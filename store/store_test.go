@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -211,5 +212,13 @@ func TestDB_OnCommitRunsForVisibleChanges(t *testing.T) {
 	}
 	if want := "upsert 1623321000.000100 " + first.Stamp.String(); seen[0] != want {
 		t.Errorf("OnCommit saw %q, want %q", seen[0], want)
+	}
+}
+
+func TestOpen_MissingFolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "no-such-folder", "liveline.db")
+	_, err := Open(context.Background(), path)
+	if err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("Open in a missing folder: %v, want an error that names the folder", err)
 	}
 }

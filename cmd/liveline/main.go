@@ -120,7 +120,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	log.Info("config loaded", "path", flags.config, "listen", cfg.Listen, "database", cfg.Database,
-		"polling_interval", cfg.pollingInterval, "channels", len(cfg.Channels), "demo", flags.demo)
+		"polling_interval", cfg.pollingInterval.String(), "channels", len(cfg.Channels), "demo", flags.demo)
 	return serve(ctx, cfg, flags, log, stdout)
 }
 
