@@ -97,7 +97,7 @@ func (rc *Receiver) NewCatchUp(cfg CatchUpConfig) (*CatchUp, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Wait == nil {
-		cfg.Wait = waitTimer
+		cfg.Wait = WaitFor
 	}
 	opts := []slack.Option{slack.OptionHTTPClient(cfg.HTTPClient)}
 	if cfg.APIURL != "" {
@@ -115,7 +115,9 @@ func (rc *Receiver) NewCatchUp(cfg CatchUpConfig) (*CatchUp, error) {
 	}, nil
 }
 
-func waitTimer(ctx context.Context, d time.Duration) error {
+// WaitFor pauses for d or until ctx ends, whichever comes first, and
+// returns ctx's error in the second case.
+func WaitFor(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

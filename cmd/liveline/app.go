@@ -96,7 +96,7 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, dir render.Direc
 		return nil, err
 	}
 	a := &App{cfg: cfg, channels: channels, db: db, log: log, done: make(chan error, 1),
-		directory: dir, wait: waitFor}
+		directory: dir, wait: receiver.WaitFor}
 	if err := a.setUpJobs(o); err != nil {
 		db.Close()
 		return nil, err

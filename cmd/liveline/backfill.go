@@ -158,5 +158,5 @@ func newBackfillCatchUp(cfg *Config, db *store.DB, log *slog.Logger) (*receiver.
 	if err != nil {
 		return nil, err
 	}
-	return newCatchUp(cfg, rc, db, waitFor)
+	return newCatchUp(cfg, rc, db, receiver.WaitFor)
 }

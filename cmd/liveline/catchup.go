@@ -105,15 +105,3 @@ func (l *catchUpLoop) stop(ctx context.Context) {
 	case <-ctx.Done():
 	}
 }
-
-// waitFor pauses for d or until ctx ends.
-func waitFor(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
