@@ -38,9 +38,17 @@ func (db *DB) Apply(ctx context.Context, c bridge.Change) (bridge.Outcome, error
 	if err != nil {
 		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
 	}
+	if stored == nil && (c.Op == bridge.OpHide || c.Op == bridge.OpShow) {
+		return keepPendingVisibility(ctx, tx, c, last)
+	}
 	next, visible, reason := bridge.Merge(stored, c)
 	if next == nil {
 		return bridge.Outcome{Reason: reason, Stamp: last}, nil
+	}
+	if stored == nil && !next.Deleted {
+		if next.Hidden, err = takePendingVisibility(ctx, tx, c.ChannelID, c.TS); err != nil {
+			return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
+		}
 	}
 	stamp := last
 	if visible {
@@ -76,6 +84,37 @@ func (db *DB) Apply(ctx context.Context, c bridge.Change) (bridge.Outcome, error
 // not call Apply.
 func (db *DB) OnCommit(fn func(ctx context.Context, c bridge.Change, out bridge.Outcome)) {
 	db.onCommit.Store(&fn)
+}
+
+// keepPendingVisibility records a hide or show for a message not stored
+// yet, so the order in which Slack delivers a reaction and its message
+// does not change what readers see.
+func keepPendingVisibility(ctx context.Context, tx *sql.Tx, c bridge.Change, last bridge.Stamp) (bridge.Outcome, error) {
+	_, err := tx.ExecContext(ctx, `INSERT INTO pending_visibility (channel_id, ts, hidden)
+		VALUES (?, ?, ?) ON CONFLICT (channel_id, ts) DO UPDATE SET hidden = excluded.hidden`,
+		c.ChannelID, c.TS, c.Op == bridge.OpHide)
+	if err != nil {
+		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: keep for later: %w", c.Op, c.TS, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: commit: %w", c.Op, c.TS, err)
+	}
+	return bridge.Outcome{Reason: "message not stored yet; kept for when it arrives", Stamp: last}, nil
+}
+
+// takePendingVisibility returns whether a reaction that came before the
+// message hid it, and forgets the record.
+func takePendingVisibility(ctx context.Context, tx *sql.Tx, channelID, ts string) (bool, error) {
+	var hidden bool
+	err := tx.QueryRowContext(ctx, `DELETE FROM pending_visibility WHERE channel_id = ? AND ts = ?
+		RETURNING hidden`, channelID, ts).Scan(&hidden)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read earlier reaction: %w", err)
+	}
+	return hidden, nil
 }
 
 // LastUpdate returns the channel's update clock, zero before any change.

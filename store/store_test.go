@@ -222,3 +222,29 @@ func TestOpen_MissingFolder(t *testing.T) {
 		t.Errorf("Open in a missing folder: %v, want an error that names the folder", err)
 	}
 }
+
+func TestDB_HideBeforeMessage(t *testing.T) {
+	db, _ := mustOpen(t)
+	ctx := context.Background()
+	const ts = "1623321000.000100"
+	early := mustApply(t, db, bridge.Change{Op: bridge.OpHide, ChannelID: channel, TS: ts})
+	if early.Changed {
+		t.Errorf("a hide before its message changed what readers see")
+	}
+	mustApply(t, db, add(ts, "late message"))
+	p, err := db.Post(ctx, channel, ts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Hidden {
+		t.Errorf("message whose hide reaction came first is shown")
+	}
+
+	const other = "1623321001.000100"
+	mustApply(t, db, bridge.Change{Op: bridge.OpHide, ChannelID: channel, TS: other})
+	mustApply(t, db, bridge.Change{Op: bridge.OpShow, ChannelID: channel, TS: other})
+	mustApply(t, db, add(other, "shown after all"))
+	if p, _ := db.Post(ctx, channel, other); p == nil || p.Hidden {
+		t.Errorf("hide then show before the message left it hidden: %+v", p)
+	}
+}
