@@ -33,7 +33,7 @@ type pageData struct {
 
 // maxPagePosts is how many of the newest posts the reader page renders on
 // the server. A story of thousands of posts would otherwise make a page of
-// megabytes that phones load slowly; the feed and the polling protocol
+// megabytes that phones load slowly. The feed and the polling protocol
 // still carry every post.
 const maxPagePosts = 300
 

@@ -103,7 +103,7 @@ func keepPendingVisibility(ctx context.Context, tx *sql.Tx, c bridge.Change, las
 }
 
 // takePendingVisibility returns whether a reaction that came before the
-// message hid it, and forgets the record.
+// message hid it, and deletes the record.
 func takePendingVisibility(ctx context.Context, tx *sql.Tx, channelID, ts string) (bool, error) {
 	var hidden bool
 	err := tx.QueryRowContext(ctx, `DELETE FROM pending_visibility WHERE channel_id = ? AND ts = ?

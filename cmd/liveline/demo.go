@@ -124,11 +124,11 @@ func demoDeletion(channelID, ts string) []byte {
 // tsKeys are the keys whose values are Slack ts strings.
 var tsKeys = map[string]bool{"ts": true, "event_ts": true, "deleted_ts": true, "thread_ts": true}
 
-// demoClock gives the transcript's ts values the time they are replayed:
-// a ts seen for the first time becomes now (in whole seconds, keeping its
-// fraction, which is unique within the transcript), and a ts seen before,
-// as in an edit or a deletion, becomes what it became then. Seconds never
-// go below last.
+// demoClock gives the transcript's ts values the time they are replayed.
+// A ts seen for the first time becomes now in whole seconds, keeping its
+// fraction, which is unique within the transcript. A ts seen before, as
+// in an edit or a deletion, becomes what it became then. Seconds never go
+// below last.
 type demoClock struct {
 	mapped map[string]string
 	last   int64
