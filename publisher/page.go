@@ -20,15 +20,19 @@ var pageTemplate = template.Must(template.ParseFS(assets, "assets/page.html"))
 type pageData struct {
 	Title       string
 	Description string
-	ChannelID   string
-	PageURL     string // absolute URL of the reader page
-	FeedURL     string
-	ImageURL    string // Open Graph image; empty when no post has one
-	WidgetURL   string
-	WidgetCSS   template.CSS
-	LastUpdate  string          // channel clock the posts were read at
-	Posts       []template.HTML // sanitized post fragments, newest first
-	JSONLD      template.JS     // schema.org LiveBlogPosting
+	// Subtitle is the channel's configured description, shown under the
+	// title. The newest post's text, used for Description when none is
+	// configured, is not repeated there, because it would not stay current.
+	Subtitle   string
+	ChannelID  string
+	PageURL    string // absolute URL of the reader page
+	FeedURL    string
+	ImageURL   string // Open Graph image; empty when no post has one
+	WidgetURL  string
+	WidgetCSS  template.CSS
+	LastUpdate string          // channel clock the posts were read at
+	Posts      []template.HTML // sanitized post fragments, newest first
+	JSONLD     template.JS     // schema.org LiveBlogPosting
 }
 
 // maxPagePosts is how many of the newest posts the reader page renders on
@@ -69,6 +73,7 @@ func (p *Publisher) servePage(w http.ResponseWriter, r *http.Request) {
 	}
 
 	data.Description = pageDescription(ch, visible)
+	data.Subtitle = ch.Description
 	data.ImageURL = p.firstImage(visible, base)
 	for i := range visible {
 		// postHTML passed the sanitizer, so it is safe to mark as HTML.
