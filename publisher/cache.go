@@ -162,7 +162,7 @@ func lastModified(date *httpDate, now time.Time) *httpDate {
 	return date
 }
 
-// notModified reports whether a GET or HEAD may be answered with 304.
+// notModified reports whether a GET or HEAD may get a 304 response.
 // If-None-Match decides alone when present, as RFC 9110, section 13.2.2,
 // requires; If-Modified-Since counts only without it.
 func notModified(r *http.Request, etag, gzipTag string, modified *httpDate) bool {
@@ -196,7 +196,7 @@ func etagListMatches(values []string, etag, gzipTag string) bool {
 }
 
 // writeBody sends body as JSON, compressed when the client accepts gzip.
-// With validate set it adds the caching headers and answers a matching
+// With validate set it adds the caching headers and responds 304 to a matching
 // conditional request with 304.
 func (p *Publisher) writeBody(w http.ResponseWriter, r *http.Request, body *cachedBody, modified *httpDate, validate bool) {
 	h := w.Header()

@@ -16,19 +16,10 @@ const maxFeedEntries = 50
 // posts, newest first. Edited posts carry their edit time as <updated>;
 // deleted and hidden posts are left out.
 func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request) {
-	ch, ok := p.channelBySlug(w, r)
+	ch, visible, last, ok := p.visiblePosts(w, r, "feed")
 	if !ok {
 		return
 	}
-	posts, last, err := p.cfg.Posts.PostsSince(r.Context(), ch.ID, 0)
-	if err != nil {
-		p.log.Error("failed to read posts", "channel_id", ch.ID, "error", err)
-		http.Error(w, "The feed is temporarily unavailable. Try again shortly.",
-			http.StatusInternalServerError)
-		return
-	}
-
-	visible := newestVisible(posts)
 	pageURL := p.baseURL(r) + "/live/" + ch.Slug
 	feed := &feeds.Feed{
 		Title:       channelTitle(ch),

@@ -37,27 +37,18 @@ type pageData struct {
 
 // maxPagePosts is how many of the newest posts the reader page renders on
 // the server. A story of thousands of posts would otherwise make a page of
-// megabytes that phones load slowly. The feed and the polling protocol
-// still carry every post.
+// megabytes that phones load slowly. The polling protocol still carries
+// every post.
 const maxPagePosts = 300
 
 // servePage renders the reader page /live/{slug}: the current posts,
 // readable and indexable without JavaScript, and the widget that keeps
 // them live.
 func (p *Publisher) servePage(w http.ResponseWriter, r *http.Request) {
-	ch, ok := p.channelBySlug(w, r)
+	ch, visible, last, ok := p.visiblePosts(w, r, "live page")
 	if !ok {
 		return
 	}
-	posts, last, err := p.cfg.Posts.PostsSince(r.Context(), ch.ID, 0)
-	if err != nil {
-		p.log.Error("failed to read posts", "channel_id", ch.ID, "error", err)
-		http.Error(w, "The live page is temporarily unavailable. Try again shortly.",
-			http.StatusInternalServerError)
-		return
-	}
-
-	visible := newestVisible(posts)
 	if len(visible) > maxPagePosts {
 		visible = visible[:maxPagePosts]
 	}
@@ -79,7 +70,8 @@ func (p *Publisher) servePage(w http.ResponseWriter, r *http.Request) {
 		// postHTML passed the sanitizer, so it is safe to mark as HTML.
 		data.Posts = append(data.Posts, template.HTML(p.postHTML(&visible[i])))
 	}
-	data.JSONLD, err = p.liveBlogJSONLD(data, visible, last)
+	jsonLD, err := p.liveBlogJSONLD(data, visible, last)
+	data.JSONLD = jsonLD
 	if err != nil {
 		p.log.Error("failed to encode structured data", "channel_id", ch.ID, "error", err)
 	}
@@ -89,6 +81,24 @@ func (p *Publisher) servePage(w http.ResponseWriter, r *http.Request) {
 	if err := pageTemplate.Execute(w, data); err != nil {
 		p.log.Error("failed to render reader page", "channel_id", ch.ID, "error", err)
 	}
+}
+
+// visiblePosts returns the channel the URL names by slug, its visible
+// posts newest first and its clock. On failure it writes a 404 or a 500
+// that names what (the live page, the feed) is unavailable.
+func (p *Publisher) visiblePosts(w http.ResponseWriter, r *http.Request, what string) (bridge.Channel, []bridge.Post, bridge.Stamp, bool) {
+	ch, ok := p.channelBySlug(w, r)
+	if !ok {
+		return ch, nil, 0, false
+	}
+	posts, last, err := p.cfg.Posts.PostsSince(r.Context(), ch.ID, 0)
+	if err != nil {
+		p.log.Error("failed to read posts", "channel_id", ch.ID, "error", err)
+		http.Error(w, "The "+what+" is temporarily unavailable. Try again shortly.",
+			http.StatusInternalServerError)
+		return ch, nil, 0, false
+	}
+	return ch, newestVisible(posts), last, true
 }
 
 // channelBySlug returns the channel whose reader page the URL names, or

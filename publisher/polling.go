@@ -84,7 +84,7 @@ func (p *Publisher) serveHandshake(w http.ResponseWriter, r *http.Request, chann
 	p.writeBody(w, r, body, nil, false)
 }
 
-// serveHead answers the cheap check readers make every interval.
+// serveHead handles the cheap HEAD request readers send every interval.
 func (p *Publisher) serveHead(w http.ResponseWriter, r *http.Request, channelID string) {
 	snap, ok := p.channelSnapshot(w, r, channelID)
 	if !ok {
@@ -112,7 +112,7 @@ func (p *Publisher) serveHead(w http.ResponseWriter, r *http.Request, channelID 
 	w.WriteHeader(http.StatusOK)
 }
 
-// serveUpdates answers GET ?last_update_ts=N with the posts changed at or
+// serveUpdates responds to GET ?last_update_ts=N with the posts changed at or
 // after N, oldest first, and the ids of all current posts.
 func (p *Publisher) serveUpdates(w http.ResponseWriter, r *http.Request, channelID string) {
 	snap, ok := p.channelSnapshot(w, r, channelID)

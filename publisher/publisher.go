@@ -106,7 +106,7 @@ func New(cfg Config) (*Publisher, error) {
 // Routes returns the router for every reader-facing path.
 func (p *Publisher) Routes() chi.Router {
 	r := chi.NewRouter()
-	// HEAD is answered on every GET route, for uptime monitors and CDNs.
+	// Every GET route also serves HEAD, for uptime monitors and CDNs.
 	r.Use(middleware.GetHead)
 	r.Group(func(r chi.Router) {
 		r.Use(p.cors())
@@ -152,7 +152,7 @@ func (p *Publisher) serveHealth(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-// writeError writes a JSON error with a message that tells the client what
+// writeError writes a JSON error with a message that explains to the client what
 // to fix.
 // Internal error text never reaches the response.
 func writeError(w http.ResponseWriter, status int, message string) {

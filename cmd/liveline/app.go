@@ -174,7 +174,7 @@ func (a *App) pollingFirst(pub *publisher.Publisher, next http.Handler) http.Han
 	})
 }
 
-// servePolling calls pub.ServePolling and answers a panic with 500, as
+// servePolling calls pub.ServePolling and responds 500 to a panic, as
 // middleware.Recoverer does on the router.
 func (a *App) servePolling(pub *publisher.Publisher, w http.ResponseWriter, r *http.Request) (served bool) {
 	defer func() {
