@@ -196,7 +196,7 @@ func etagListMatches(values []string, etag, gzipTag string) bool {
 }
 
 // writeBody sends body as JSON, compressed when the client accepts gzip.
-// With validate set it adds the caching headers and responds 304 to a matching
+// With validate set it adds the caching headers and responds to a matching
 // conditional request with 304.
 func (p *Publisher) writeBody(w http.ResponseWriter, r *http.Request, body *cachedBody, modified *httpDate, validate bool) {
 	h := w.Header()
