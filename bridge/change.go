@@ -38,6 +38,15 @@ type Change struct {
 	// Post is the new content, for OpUpsert. Its Version orders it
 	// against what is stored.
 	Post *Post
+	// User is who added (OpHide) or removed (OpShow) the hide reaction.
+	// A post stays hidden while anyone's hide reaction remains on it.
+	User string
+	// Hiders, when ReplaceHiders is set, is everyone whose hide reaction
+	// is on the message now, as Slack's history lists it. It replaces
+	// what events recorded.
+	Hiders        []string
+	ReplaceHiders bool
+
 	// OnlyIfAbsent makes an OpUpsert create the post only when nothing is
 	// stored under its ts. Slack's own message_changed events for link
 	// unfurls and reply counts use it: they carry no author's edit.

@@ -44,9 +44,9 @@ func (rc *Receiver) decode(ctx context.Context, body []byte, env *envelope, log 
 	case *slackevents.MessageEvent:
 		changes = rc.messageChanges(ctx, ev, log)
 	case *slackevents.ReactionAddedEvent:
-		changes = rc.reactionChanges(ev.Reaction, ev.Item, bridge.OpHide, log)
+		changes = rc.reactionChanges(ev.Reaction, ev.User, ev.Item, bridge.OpHide, log)
 	case *slackevents.ReactionRemovedEvent:
-		changes = rc.reactionChanges(ev.Reaction, ev.Item, bridge.OpShow, log)
+		changes = rc.reactionChanges(ev.Reaction, ev.User, ev.Item, bridge.OpShow, log)
 	default:
 		log.Debug("ignored event", "type", inner.Type)
 	}
@@ -132,22 +132,30 @@ func (rc *Receiver) historyChanges(ctx context.Context, ch bridge.Channel, msg *
 	if len(changes) == 0 || changes[0].Op != bridge.OpUpsert {
 		return changes
 	}
-	hidden := hasReaction(msg, rc.cfg.HideReaction)
-	changes[0].Post.Hidden = hidden
+	hiders := reactionUsers(msg, rc.cfg.HideReaction)
+	changes[0].Post.Hidden = len(hiders) > 0
 	op := bridge.OpShow
-	if hidden {
+	if len(hiders) > 0 {
 		op = bridge.OpHide
 	}
-	return append(changes, bridge.Change{Op: op, ChannelID: ch.ID, TS: msg.Timestamp})
+	return append(changes, bridge.Change{Op: op, ChannelID: ch.ID, TS: msg.Timestamp,
+		Hiders: hiders, ReplaceHiders: true})
 }
 
-func hasReaction(msg *slack.Msg, name string) bool {
+// reactionUsers returns who has the named reaction on msg. When Slack
+// lists the reaction but not its users, it returns one placeholder user,
+// so the post still counts as hidden.
+func reactionUsers(msg *slack.Msg, name string) []string {
 	for _, r := range msg.Reactions {
-		if r.Name == name {
-			return true
+		if r.Name != name {
+			continue
 		}
+		if len(r.Users) == 0 {
+			return []string{"unknown"}
+		}
+		return r.Users
 	}
-	return false
+	return nil
 }
 
 // inHistory reports whether conversations.history lists the message a
@@ -219,9 +227,10 @@ func (rc *Receiver) upsert(ctx context.Context, ch bridge.Channel, msg *slack.Ms
 		OnlyIfAbsent: onlyIfAbsent, Jobs: miss.jobsFor(ch.ID, msg.Timestamp)}}
 }
 
-// reactionChanges hides or shows a post when the configured reaction is
-// added to or removed from a message in a mapped channel.
-func (rc *Receiver) reactionChanges(reaction string, item slackevents.Item, op bridge.Op, log *slog.Logger) []bridge.Change {
+// reactionChanges hides or shows a post when someone adds or removes the
+// configured reaction on a message in a mapped channel. The post stays
+// hidden while anyone's hide reaction remains.
+func (rc *Receiver) reactionChanges(reaction, user string, item slackevents.Item, op bridge.Op, log *slog.Logger) []bridge.Change {
 	if reaction != rc.cfg.HideReaction || item.Type != "message" {
 		return nil
 	}
@@ -230,5 +239,5 @@ func (rc *Receiver) reactionChanges(reaction string, item slackevents.Item, op b
 		log.Debug("ignored reaction in unmapped channel", "channel_id", item.Channel)
 		return nil
 	}
-	return []bridge.Change{{Op: op, ChannelID: ch.ID, TS: item.Timestamp}}
+	return []bridge.Change{{Op: op, ChannelID: ch.ID, TS: item.Timestamp, User: user}}
 }

@@ -38,15 +38,28 @@ func (db *DB) Apply(ctx context.Context, c bridge.Change) (bridge.Outcome, error
 	if err != nil {
 		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
 	}
-	if stored == nil && (c.Op == bridge.OpHide || c.Op == bridge.OpShow) {
-		return keepPendingVisibility(ctx, tx, c, last)
+	if c.Op == bridge.OpHide || c.Op == bridge.OpShow {
+		hidden, err := updateHiders(ctx, tx, c)
+		if err != nil {
+			return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
+		}
+		if stored == nil {
+			return commitHiders(tx, c, last)
+		}
+		c.Op = bridge.OpShow
+		if hidden {
+			c.Op = bridge.OpHide
+		}
 	}
 	next, visible, reason := bridge.Merge(stored, c)
 	if next == nil {
+		if err := tx.Commit(); err != nil {
+			return bridge.Outcome{}, fmt.Errorf("apply %s to %s: commit: %w", c.Op, c.TS, err)
+		}
 		return bridge.Outcome{Reason: reason, Stamp: last}, nil
 	}
 	if stored == nil && !next.Deleted {
-		if next.Hidden, err = takePendingVisibility(ctx, tx, c.ChannelID, c.TS); err != nil {
+		if next.Hidden, err = hasHiders(ctx, tx, c.ChannelID, c.TS); err != nil {
 			return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
 		}
 	}
@@ -86,35 +99,53 @@ func (db *DB) OnCommit(fn func(ctx context.Context, c bridge.Change, out bridge.
 	db.onCommit.Store(&fn)
 }
 
-// keepPendingVisibility records a hide or show for a message not stored
-// yet, so the order in which Slack delivers a reaction and its message
-// does not change what readers see.
-func keepPendingVisibility(ctx context.Context, tx *sql.Tx, c bridge.Change, last bridge.Stamp) (bridge.Outcome, error) {
-	_, err := tx.ExecContext(ctx, `INSERT INTO pending_visibility (channel_id, ts, hidden)
-		VALUES (?, ?, ?) ON CONFLICT (channel_id, ts) DO UPDATE SET hidden = excluded.hidden`,
-		c.ChannelID, c.TS, c.Op == bridge.OpHide)
-	if err != nil {
-		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: keep for later: %w", c.Op, c.TS, err)
+// updateHiders records who added or removed the hide reaction, or the
+// whole set catch-up read from history, and returns whether anyone's
+// hide reaction remains.
+func updateHiders(ctx context.Context, tx *sql.Tx, c bridge.Change) (bool, error) {
+	var err error
+	switch {
+	case c.ReplaceHiders:
+		_, err = tx.ExecContext(ctx, `DELETE FROM hide_reactions WHERE channel_id = ? AND ts = ?`,
+			c.ChannelID, c.TS)
+		for _, user := range c.Hiders {
+			if err == nil {
+				_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO hide_reactions
+					(channel_id, ts, user_id) VALUES (?, ?, ?)`, c.ChannelID, c.TS, user)
+			}
+		}
+	case c.Op == bridge.OpHide:
+		_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO hide_reactions (channel_id, ts, user_id)
+			VALUES (?, ?, ?)`, c.ChannelID, c.TS, c.User)
+	default:
+		_, err = tx.ExecContext(ctx, `DELETE FROM hide_reactions
+			WHERE channel_id = ? AND ts = ? AND user_id = ?`, c.ChannelID, c.TS, c.User)
 	}
+	if err != nil {
+		return false, fmt.Errorf("record hide reaction: %w", err)
+	}
+	return hasHiders(ctx, tx, c.ChannelID, c.TS)
+}
+
+// hasHiders reports whether anyone's hide reaction is on the message.
+func hasHiders(ctx context.Context, tx *sql.Tx, channelID, ts string) (bool, error) {
+	var hidden bool
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM hide_reactions
+		WHERE channel_id = ? AND ts = ?)`, channelID, ts).Scan(&hidden)
+	if err != nil {
+		return false, fmt.Errorf("read hide reactions: %w", err)
+	}
+	return hidden, nil
+}
+
+// commitHiders commits a hide reaction on a message not stored yet: the
+// post is hidden when the message arrives, so the order in which Slack
+// delivers a reaction and its message does not change what readers see.
+func commitHiders(tx *sql.Tx, c bridge.Change, last bridge.Stamp) (bridge.Outcome, error) {
 	if err := tx.Commit(); err != nil {
 		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: commit: %w", c.Op, c.TS, err)
 	}
 	return bridge.Outcome{Reason: "message not stored yet; kept for when it arrives", Stamp: last}, nil
-}
-
-// takePendingVisibility returns whether a reaction that came before the
-// message hid it, and deletes the record.
-func takePendingVisibility(ctx context.Context, tx *sql.Tx, channelID, ts string) (bool, error) {
-	var hidden bool
-	err := tx.QueryRowContext(ctx, `DELETE FROM pending_visibility WHERE channel_id = ? AND ts = ?
-		RETURNING hidden`, channelID, ts).Scan(&hidden)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("read earlier reaction: %w", err)
-	}
-	return hidden, nil
 }
 
 // LastUpdate returns the channel's update clock, zero before any change.

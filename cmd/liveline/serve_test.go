@@ -339,8 +339,12 @@ func TestServe_Healthz(t *testing.T) {
 }
 
 func reaction(kind, channel, ts, name string) []byte {
+	return reactionBy("U0TEST01", kind, channel, ts, name)
+}
+
+func reactionBy(user, kind, channel, ts, name string) []byte {
 	return envelope(map[string]any{
-		"type": kind, "user": "U0TEST01", "reaction": name, "item_user": "U0TEST01",
+		"type": kind, "user": user, "reaction": name, "item_user": "U0TEST01",
 		"item":     map[string]any{"type": "message", "channel": channel, "ts": ts},
 		"event_ts": "1623321500.000100",
 	})
@@ -447,5 +451,24 @@ func TestServe_CompressesPagesAndWidget(t *testing.T) {
 		if got := resp.Header.Get("Content-Encoding"); got != "gzip" {
 			t.Errorf("GET %s Content-Encoding = %q, want gzip", path, got)
 		}
+	}
+}
+
+// A post stays hidden while any editor's hide reaction remains on it.
+func TestServe_HideReactionFromTwoEditors(t *testing.T) {
+	app := startApp(t, "")
+	const id = "1623321000.000100"
+	app.mustSend(message("C0LIVE01", id, "Unconfirmed: ward 8 recount."))
+	app.mustSend(reactionBy("U0EDITOR1", "reaction_added", "C0LIVE01", id, "no_entry_sign"))
+	app.mustSend(reactionBy("U0EDITOR2", "reaction_added", "C0LIVE01", id, "no_entry_sign"))
+
+	app.mustSend(reactionBy("U0EDITOR1", "reaction_removed", "C0LIVE01", id, "no_entry_sign"))
+	if upd := app.updatesSince("C0LIVE01", "0").Updates[id]; upd.Show || upd.Content != "" {
+		t.Errorf("post shown while another editor's hide reaction remains: %+v", upd)
+	}
+
+	app.mustSend(reactionBy("U0EDITOR2", "reaction_removed", "C0LIVE01", id, "no_entry_sign"))
+	if upd := app.updatesSince("C0LIVE01", "0").Updates[id]; !upd.Show {
+		t.Errorf("post still hidden after every hide reaction was removed")
 	}
 }
