@@ -40,7 +40,7 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request) {
 	}
 
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
+	w.Header()["Cache-Control"] = p.cacheControl
 	if err := feeds.WriteXML(atom, w); err != nil {
 		p.log.Error("failed to write feed", "channel_id", ch.ID, "error", err)
 	}

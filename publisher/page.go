@@ -77,7 +77,9 @@ func (p *Publisher) servePage(w http.ResponseWriter, r *http.Request) {
 	}
 
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
+	// The widget takes over from the clock the page records, so a page a
+	// proxy kept for cache_max_age still goes live without a gap.
+	w.Header()["Cache-Control"] = p.cacheControl
 	if err := pageTemplate.Execute(w, data); err != nil {
 		p.log.Error("failed to render reader page", "channel_id", ch.ID, "error", err)
 	}

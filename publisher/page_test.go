@@ -124,6 +124,9 @@ func TestServePage_ImagesFromOtherHosts(t *testing.T) {
 	if !strings.Contains(page, `<img src="https://cdn.example.org/secure.jpg"`) {
 		t.Error("page lacks the https image")
 	}
+	if !strings.Contains(page, `referrerpolicy="no-referrer"`) {
+		t.Error("a third-party image is sent the page's address as referrer")
+	}
 	if strings.Contains(page, `og:image`) {
 		t.Error("a third-party image became the page's share image")
 	}

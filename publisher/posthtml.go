@@ -76,6 +76,10 @@ func (p *Publisher) writeImage(b *strings.Builder, src, alt string, width, heigh
 	if width > 0 && height > 0 {
 		b.WriteString(` width="` + strconv.Itoa(width) + `" height="` + strconv.Itoa(height) + `"`)
 	}
+	if !local && strings.HasPrefix(src, "https://") {
+		// Another host, such as a webhook's, learns nothing of the page.
+		b.WriteString(` referrerpolicy="no-referrer"`)
+	}
 	b.WriteString(` loading="lazy" decoding="async">`)
 }
 

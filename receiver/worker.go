@@ -242,7 +242,7 @@ func (w *Worker) runJob(ctx context.Context, j *bridge.Job) {
 	if errors.As(err, &limited) && limited.RetryAfter > delay {
 		delay = limited.RetryAfter
 	}
-	log.Warn("job failed; will retry", "attempts", attempt, "retry_in", delay, "error", err)
+	log.Warn("job failed; will retry", "attempts", attempt, "retry_in", delay.String(), "error", err)
 	if err := w.cfg.Queue.RetryJob(ctx, j.ID, w.cfg.Now().Add(delay), err.Error()); err != nil {
 		log.Error("failed to reschedule job", "error", err)
 	}

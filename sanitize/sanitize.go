@@ -64,6 +64,7 @@ func newPolicy() *bluemonday.Policy {
 	p.AllowAttrs("width", "height").Matching(bluemonday.Integer).OnElements("img", "iframe")
 	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^lazy$`)).OnElements("img", "iframe")
 	p.AllowAttrs("decoding").Matching(regexp.MustCompile(`^async$`)).OnElements("img")
+	p.AllowAttrs("referrerpolicy").Matching(regexp.MustCompile(`^no-referrer$`)).OnElements("img")
 
 	p.AllowAttrs("src").Matching(embedSource).OnElements("iframe")
 	p.AllowAttrs("title").OnElements("iframe")

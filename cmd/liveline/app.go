@@ -288,6 +288,12 @@ func (a *App) BaseURL() string {
 	if a.cfg.PublicURL != "" {
 		return a.cfg.PublicURL
 	}
+	return a.ListenURL()
+}
+
+// ListenURL returns the URL of this process's own listener, which the demo
+// sends its events to even when public_url names another server.
+func (a *App) ListenURL() string {
 	addr := a.listener.Addr().(*net.TCPAddr)
 	host := addr.IP.String()
 	if addr.IP.IsUnspecified() {

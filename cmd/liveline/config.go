@@ -10,12 +10,14 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
 
 	"github.com/liveline/liveline/bridge"
+	"github.com/liveline/liveline/receiver"
 )
 
 // Defaults for keys the config leaves out.
@@ -196,6 +198,9 @@ func (c *Config) applyDefaults() {
 	if c.Slack.APIURL == "" {
 		c.Slack.APIURL = DefaultSlackAPIURL
 	}
+	if c.HideReaction == "" {
+		c.HideReaction = receiver.DefaultHideReaction
+	}
 	if c.Slack.UserName == "" {
 		c.Slack.UserName = DefaultUserName
 	}
@@ -251,16 +256,26 @@ func (c *Config) Validate(demo bool) error {
 		return err
 	}
 	if c.PublicURL != "" {
-		if err := checkURL("public_url", c.PublicURL); err != nil {
+		if err := checkPublicURL(c.PublicURL); err != nil {
 			return err
 		}
+		c.PublicURL = strings.TrimSuffix(c.PublicURL, "/")
 	}
 	if err := checkOrigins(c.AllowedOrigins); err != nil {
 		return err
 	}
-	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
-		return &ConfigError{Path: "listen", Err: fmt.Errorf(
-			"invalid address %q: use host:port, such as 127.0.0.1:8080 or :8080", c.Listen)}
+	if err := checkListen(c.Listen); err != nil {
+		return err
+	}
+	if !hideReactionPattern.MatchString(c.HideReaction) {
+		return &ConfigError{Path: "hide_reaction", Err: fmt.Errorf(
+			"invalid emoji name %q: use the name without colons, such as no_entry_sign", c.HideReaction)}
+	}
+	if dir := filepath.Dir(c.Database); dir != "" {
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			return &ConfigError{Path: "database", Err: fmt.Errorf(
+				"folder %s does not exist: create it or use a file in an existing folder", dir)}
+		}
 	}
 	if err := c.validateJobs(); err != nil {
 		return err
@@ -329,6 +344,39 @@ func checkOrigins(origins []string) error {
 			return &ConfigError{Path: fmt.Sprintf("allowed_origins[%d]", i), Err: fmt.Errorf(
 				"invalid origin %q: use scheme://host[:port] with no path, such as https://news.example.com, or *", o)}
 		}
+	}
+	return nil
+}
+
+// hideReactionPattern matches a Slack emoji name without colons.
+var hideReactionPattern = regexp.MustCompile(`^[a-z0-9_+'-]{1,100}$`)
+
+func checkListen(listen string) error {
+	_, port, err := net.SplitHostPort(listen)
+	if err == nil {
+		var n int
+		n, err = strconv.Atoi(port)
+		if err == nil && (n < 0 || n > 65535) {
+			err = errors.New("port out of range")
+		}
+	}
+	if err != nil {
+		return &ConfigError{Path: "listen", Err: fmt.Errorf(
+			"invalid address %q: use host:port with a numeric port, such as 127.0.0.1:8080 or :8080", listen)}
+	}
+	return nil
+}
+
+// checkPublicURL checks public_url: Liveline serves its paths from the
+// root, so a URL with a path would point readers at pages that do not
+// exist.
+func checkPublicURL(raw string) error {
+	if err := checkURL("public_url", raw); err != nil {
+		return err
+	}
+	if u, _ := url.Parse(raw); (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		return &ConfigError{Path: "public_url", Err: fmt.Errorf(
+			"invalid URL %q: use scheme://host[:port] with no path; serving under a path prefix is not supported", raw)}
 	}
 	return nil
 }

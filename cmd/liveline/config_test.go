@@ -86,6 +86,10 @@ func TestServe_ConfigErrors(t *testing.T) {
 		{"origin with a path", validConfig + "allowed_origins: [\"https://news.example.com/\"]\n", "x", `allowed_origins[0]: invalid origin "https://news.example.com/"`},
 		{"origin without scheme", validConfig + "allowed_origins: [news.example.com]\n", "x", `allowed_origins[0]: invalid origin "news.example.com"`},
 		{"bad listen address", strings.Replace(validConfig, "listen: 127.0.0.1:0", "listen: nope", 1), "x", `listen: invalid address "nope"`},
+		{"listen port not a number", strings.Replace(validConfig, "listen: 127.0.0.1:0", "listen: 127.0.0.1:notaport", 1), "x", `listen: invalid address "127.0.0.1:notaport"`},
+		{"hide reaction with colons", validConfig + "hide_reaction: \":no_entry_sign:\"\n", "x", `hide_reaction: invalid emoji name ":no_entry_sign:"`},
+		{"public_url with a path", validConfig + "public_url: https://news.example.com/live\n", "x", `public_url: invalid URL "https://news.example.com/live"`},
+		{"database in a missing folder", strings.Replace(validConfig, "database: %DB%", "database: /nonexistent/folder/liveline.db", 1), "x", "database: folder /nonexistent/folder does not exist"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,5 +148,19 @@ func TestServe_DemoAllowsMissingCredentials(t *testing.T) {
 	}
 	if cfg.Slack.BotToken != "" {
 		t.Errorf("demo kept the bot token, so it would call Slack's Web API")
+	}
+}
+
+func TestConfig_PublicURLTrailingSlash(t *testing.T) {
+	t.Setenv("LIVELINE_TEST_SECRET", "x")
+	cfg, err := LoadConfig(writeConfig(t, validConfig+"public_url: https://live.example.org/\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(false); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.PublicURL != "https://live.example.org" {
+		t.Errorf("public_url = %q, want it without the trailing slash", cfg.PublicURL)
 	}
 }

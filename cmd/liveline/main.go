@@ -173,7 +173,7 @@ func serve(ctx context.Context, cfg *Config, flags *serveFlags, log *slog.Logger
 		if err != nil {
 			log.Error("failed to read earlier demo posts", "channel_id", first.ID, "error", err)
 		}
-		go runDemo(ctx, app.BaseURL(), cfg.Slack.SigningSecret, first.ID, prior, demoPace, log)
+		go runDemo(ctx, app.ListenURL(), cfg.Slack.SigningSecret, first.ID, prior, demoPace, log)
 	}
 
 	code := exitOK

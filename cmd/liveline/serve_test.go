@@ -326,6 +326,17 @@ func TestServe_CORS(t *testing.T) {
 	}
 }
 
+func TestApp_ListenURLIgnoresPublicURL(t *testing.T) {
+	app := startApp(t, "")
+	app.cfg.PublicURL = "https://live.example.org"
+	if got := app.ListenURL(); got != app.url {
+		t.Errorf("ListenURL = %q, want the listener %q: the demo must not post to public_url", got, app.url)
+	}
+	if got := app.BaseURL(); got != "https://live.example.org" {
+		t.Errorf("BaseURL = %q, want public_url", got)
+	}
+}
+
 func TestServe_Healthz(t *testing.T) {
 	app := startApp(t, "")
 	resp, err := http.Get(app.url + "/healthz")
