@@ -154,6 +154,7 @@ func (a *App) routes() (http.Handler, error) {
 		return nil, err
 	}
 	a.catchUp = newCatchUpLoop(catchUp, a.cfg.catchUpInterval, a.log)
+	a.catchUp.demo = a.cfg.demo
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, a.requestLogger, middleware.Recoverer)
 	r.Mount("/slack", rc.Routes())

@@ -30,6 +30,7 @@ type catchUpLoop struct {
 	catchUp  *receiver.CatchUp // nil when slack.bot_token is empty
 	interval time.Duration
 	log      *slog.Logger
+	demo     bool // off on purpose, so start does not warn
 
 	requests chan struct{}
 	cancel   context.CancelFunc
@@ -57,6 +58,10 @@ func (l *catchUpLoop) request() {
 // start starts the goroutine. Without a bot token it only logs that
 // catch-up is off.
 func (l *catchUpLoop) start() {
+	if l.catchUp == nil && l.demo {
+		l.log.Info("catch-up is off: the demo makes no Slack Web API calls")
+		return
+	}
 	if l.catchUp == nil {
 		l.log.Warn("catch-up is off: slack.bot_token is empty, so messages sent while " +
 			"liveline was down are not added")

@@ -80,6 +80,9 @@ type Config struct {
 	Slack           SlackConfig     `yaml:"slack"`
 	Channels        []ChannelConfig `yaml:"channels"`
 
+	// demo is set by serve --demo, which signs its own events and calls
+	// no Web API.
+	demo bool
 	// pollingInterval is PollingInterval parsed by Validate.
 	pollingInterval time.Duration
 	// catchUpInterval is CatchUpInterval parsed by Validate; 0 turns

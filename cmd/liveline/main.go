@@ -145,6 +145,7 @@ func prepareConfig(cfg *Config, flags *serveFlags) error {
 	// The demo's channel and people are invented: asking Slack about them,
 	// or catching up from its history, would fail or remove demo posts.
 	cfg.Slack.BotToken = ""
+	cfg.demo = true
 	return nil
 }
 
