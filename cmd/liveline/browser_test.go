@@ -517,3 +517,29 @@ func writeScreenshot(t *testing.T, p *page, path string) {
 	}
 	t.Logf("wrote %s", path)
 }
+
+// An operator slows readers down by changing polling_interval and
+// restarting; widgets follow from the next HEAD, with no post changing
+// and no reload.
+func TestBrowser_WidgetFollowsNewInterval(t *testing.T) {
+	ctx := newBrowser(t)
+	app := startBrowserApp(t, "", "127.0.0.1:0", nil)
+	addr := app.listener.Addr().String()
+	news := startNewsSite(t, app.url)
+	p := &page{t: t, ctx: ctx}
+	const main = "#main-live"
+	first := nextTS()()
+	app.mustSend(message("C0LIVE01", first, "Counting has started."))
+	p.do(chromedp.Navigate(news.URL))
+	p.waitFor("the first post", query(postSelector(main, first)), domTimeout)
+	interval := query(main) + ".__liveline.interval"
+	if got := eval[float64](p, interval); got != float64(browserPollingInterval.Milliseconds()) {
+		t.Fatalf("widget interval = %v ms, want %d", got, browserPollingInterval.Milliseconds())
+	}
+
+	app.stop()
+	slower := 3 * browserPollingInterval
+	startBrowserApp(t, app.dbPath, addr, nil, func(c *Config) { c.PollingInterval = slower.String() })
+	p.waitFor("the widget to take the new interval",
+		interval+" === "+strconv.FormatInt(slower.Milliseconds(), 10), 45*time.Second)
+}
