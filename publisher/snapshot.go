@@ -68,6 +68,7 @@ type snapshot struct {
 
 	handshake cachedBody
 	unchanged cachedBody // GET with nothing at or after since
+	fresh     cachedBody // GET with last_update_ts=0
 
 	mu      sync.Mutex
 	updates map[int]*cachedBody // GET bodies by number of updates included
@@ -83,6 +84,7 @@ func newSnapshot(last bridge.Stamp, posts, byUpdated []*entry, interval string) 
 	s.modified = newHTTPDate(last)
 	s.handshake.etag = etagFor(last, "h")
 	s.unchanged.etag = etagFor(last, "0")
+	s.fresh.etag = etagFor(last, "all")
 	return s
 }
 
@@ -103,6 +105,9 @@ func (s *snapshot) count(since bridge.Stamp) int {
 // updatesBody returns the GET body for since, built once per snapshot when
 // it is cacheable and per call otherwise.
 func (s *snapshot) updatesBody(since bridge.Stamp) *cachedBody {
+	if since == 0 {
+		return s.fresh.get(s.buildFresh, 0)
+	}
 	n := s.count(since)
 	if n == 0 {
 		return s.unchanged.get(s.buildUpdates, 0)
@@ -124,6 +129,17 @@ func (s *snapshot) updatesBody(since bridge.Stamp) *cachedBody {
 // changed posts. It writes JSON by hand, because "updates" must keep its
 // keys in post order and a Go map would sort them.
 func (s *snapshot) buildUpdates(n int) []byte {
+	return s.buildUpdatesFor(n, false)
+}
+
+// buildFresh writes the GET body for last_update_ts=0: every visible post.
+// Such a client has shown nothing yet, so hidden posts are left out and it
+// does not learn they exist.
+func (s *snapshot) buildFresh(int) []byte {
+	return s.buildUpdatesFor(len(s.byUpdated), true)
+}
+
+func (s *snapshot) buildUpdatesFor(n int, skipHidden bool) []byte {
 	threshold := s.last + 1
 	if n > 0 {
 		threshold = s.byUpdated[len(s.byUpdated)-n].updated
@@ -138,7 +154,7 @@ func (s *snapshot) buildUpdates(n int) []byte {
 	b.WriteString(`{"updates":{`)
 	first := true
 	for _, e := range s.posts {
-		if e.updated < threshold {
+		if e.updated < threshold || (skipHidden && e.hidden) {
 			continue
 		}
 		if !first {
