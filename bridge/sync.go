@@ -6,7 +6,7 @@ import (
 )
 
 // SyncState records how far a channel's history has been reconciled with
-// Slack's own copy of it, so catch-up knows which window it has covered.
+// Slack's own copy of it, so catch-up can tell which window it has covered.
 type SyncState struct {
 	ChannelID string
 	// Oldest is the Slack ts where the covered window starts: catch-up

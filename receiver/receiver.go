@@ -205,7 +205,7 @@ type logLimiter struct {
 
 // Rejection logs allowed: a burst of rejectLogBurst, then rejectLogRate a
 // second. Slack itself never sends a bad request, so a flood is an attack
-// or a misconfigured proxy, and a few lines a second say as much.
+// or a misconfigured proxy, and a few lines a second show that.
 const (
 	rejectLogRate  = 5
 	rejectLogBurst = 50

@@ -92,8 +92,8 @@ func (db *DB) Apply(ctx context.Context, c bridge.Change) (bridge.Outcome, error
 }
 
 // OnCommit sets fn to run after each committed change that readers see,
-// before Apply returns, whoever applied it: the receiver, the job worker
-// or catch-up. The publisher's snapshots use it to stay current. fn must
+// before Apply returns, for every caller of Apply: the receiver, the job
+// worker and catch-up. The publisher's snapshots use it to stay current. fn must
 // not call Apply.
 func (db *DB) OnCommit(fn func(ctx context.Context, c bridge.Change, out bridge.Outcome)) {
 	db.onCommit.Store(&fn)

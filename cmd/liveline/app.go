@@ -132,8 +132,10 @@ func (a *App) routes() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+
 	a.outside = newOutsideWrites(a.db, pub, a.channels.All(), a.log)
 	refreshSnapshots(a.db, pub, a.outside, a.log)
+
 	rc, err := receiver.New(receiver.Config{
 		SigningSecret: a.cfg.Slack.SigningSecret,
 		Channels:      a.channels,
@@ -147,6 +149,7 @@ func (a *App) routes() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+
 	catchUp, err := newCatchUp(a.cfg, rc, a.db, func(ctx context.Context, d time.Duration) error {
 		return a.wait(ctx, d)
 	})
@@ -155,6 +158,7 @@ func (a *App) routes() (http.Handler, error) {
 	}
 	a.catchUp = newCatchUpLoop(catchUp, a.cfg.catchUpInterval, a.log)
 	a.catchUp.demo = a.cfg.demo
+
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, a.requestLogger, middleware.Recoverer)
 	r.Mount("/slack", rc.Routes())

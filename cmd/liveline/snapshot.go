@@ -12,7 +12,7 @@ import (
 
 // refreshSnapshots makes every committed change that readers see patch the
 // publisher's snapshot of its channel before the store's Apply returns,
-// whoever applied it: the receiver, the job worker or catch-up. So a post
+// for every writer: the receiver, the job worker and catch-up. So a post
 // is visible to the next poll by the time Slack gets its 200.
 func refreshSnapshots(db interface {
 	OnCommit(func(context.Context, bridge.Change, bridge.Outcome))
