@@ -29,6 +29,8 @@ const maxKeptBodySize = 256 << 10
 type cachedBody struct {
 	etag    string // strong entity tag of the uncompressed body
 	gzipTag string // entity tag of the gzip body
+	// contentType is the Content-Type header; nil sends JSON.
+	contentType []string
 
 	once          sync.Once
 	size          int    // length of the uncompressed body
@@ -195,7 +197,8 @@ func etagListMatches(values []string, etag, gzipTag string) bool {
 	return false
 }
 
-// writeBody sends body as JSON, compressed when the client accepts gzip.
+// writeBody sends body, JSON unless its contentType says otherwise,
+// compressed when the client accepts gzip.
 // With validate set it adds the caching headers and responds to a matching
 // conditional request with 304.
 func (p *Publisher) writeBody(w http.ResponseWriter, r *http.Request, body *cachedBody, modified *httpDate, validate bool) {
@@ -220,6 +223,9 @@ func (p *Publisher) writeBody(w http.ResponseWriter, r *http.Request, body *cach
 		h["Cache-Control"] = noCache
 	}
 	h["Content-Type"] = jsonType
+	if body.contentType != nil {
+		h["Content-Type"] = body.contentType
+	}
 
 	switch {
 	case !compress:
@@ -243,6 +249,7 @@ func (p *Publisher) writeBody(w http.ResponseWriter, r *http.Request, body *cach
 var (
 	noCache      = []string{"no-cache"}
 	jsonType     = []string{"application/json"}
+	htmlType     = []string{"text/html; charset=utf-8"}
 	gzipEncoding = []string{"gzip"}
 	zeroLength   = []string{"0"}
 )

@@ -1,7 +1,9 @@
 package publisher
 
 import (
+	"bytes"
 	"embed"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
@@ -41,18 +43,75 @@ type pageData struct {
 // every post.
 const maxPagePosts = 300
 
-// servePage renders the reader page /live/{slug}: the current posts,
+// servePage serves the reader page /live/{slug}: the current posts,
 // readable and indexable without JavaScript, and the widget that keeps
-// them live.
+// them live. The page is rendered once per change of the channel and
+// kept with its snapshot, so readers arriving together cost one render.
 func (p *Publisher) servePage(w http.ResponseWriter, r *http.Request) {
-	ch, visible, last, ok := p.visiblePosts(w, r, "live page")
+	ch, ok := p.channelBySlug(w, r)
 	if !ok {
 		return
 	}
+	snap, err := p.snapshot(r.Context(), ch.ID)
+	if err != nil {
+		p.pageUnavailable(w, ch.ID, "load channel snapshot", err)
+		return
+	}
+	base := p.baseURL(r)
+	body := snap.page(base)
+	var renderErr error
+	body.get(func(int) []byte {
+		var page []byte
+		page, renderErr = p.renderPage(r, ch, base)
+		return page
+	}, 0)
+	if renderErr != nil {
+		snap.forgetPage(base, body)
+		p.pageUnavailable(w, ch.ID, "render reader page", renderErr)
+		return
+	}
+	p.writeBody(w, r, body, snap.lastModified(p.cfg.Now()), true)
+}
+
+// page returns the cached reader page of the snapshot for base, which is
+// empty until its first use.
+func (s *snapshot) page(base string) *cachedBody {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.pages[base]
+	if !ok {
+		b = &cachedBody{etag: etagFor(s.last, "page"), contentType: htmlType}
+		s.pages[base] = b
+	}
+	return b
+}
+
+// forgetPage drops a page whose rendering failed, so the next request
+// tries again.
+func (s *snapshot) forgetPage(base string, b *cachedBody) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pages[base] == b {
+		delete(s.pages, base)
+	}
+}
+
+func (p *Publisher) pageUnavailable(w http.ResponseWriter, channelID, action string, err error) {
+	p.log.Error("failed to "+action, "channel_id", channelID, "error", err)
+	http.Error(w, "The live page is temporarily unavailable. Try again shortly.",
+		http.StatusInternalServerError)
+}
+
+// renderPage renders the reader page from the stored posts.
+func (p *Publisher) renderPage(r *http.Request, ch bridge.Channel, base string) ([]byte, error) {
+	posts, last, err := p.cfg.Posts.PostsSince(r.Context(), ch.ID, 0)
+	if err != nil {
+		return nil, fmt.Errorf("read posts: %w", err)
+	}
+	visible := newestVisible(posts)
 	if len(visible) > maxPagePosts {
 		visible = visible[:maxPagePosts]
 	}
-	base := p.baseURL(r)
 	data := pageData{
 		Title:      channelTitle(ch),
 		ChannelID:  ch.ID,
@@ -76,13 +135,13 @@ func (p *Publisher) servePage(w http.ResponseWriter, r *http.Request) {
 		p.log.Error("failed to encode structured data", "channel_id", ch.ID, "error", err)
 	}
 
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	// The widget takes over from the clock the page records, so a page a
 	// proxy kept for cache_max_age still goes live without a gap.
-	w.Header()["Cache-Control"] = p.cacheControl
-	if err := pageTemplate.Execute(w, data); err != nil {
-		p.log.Error("failed to render reader page", "channel_id", ch.ID, "error", err)
+	var b bytes.Buffer
+	if err := pageTemplate.Execute(&b, data); err != nil {
+		return nil, fmt.Errorf("execute page template: %w", err)
 	}
+	return b.Bytes(), nil
 }
 
 // visiblePosts returns the channel the URL names by slug, its visible

@@ -3,6 +3,7 @@ package publisher
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -145,5 +146,31 @@ func TestServePage_RendersNewestPostsOnly(t *testing.T) {
 	}
 	if !strings.Contains(page, fmt.Sprintf("Post %d<", maxPagePosts+19)) {
 		t.Error("page lacks the newest post")
+	}
+}
+
+func TestServePage_RenderedOncePerChange(t *testing.T) {
+	posts := &fakePosts{last: 1, posts: []bridge.Post{textPost("1733328000.000100", "Ana", "<p>First</p>", 1)}}
+	srv := mustServer(t, posts, "")
+	resp, _ := mustGet(t, srv.URL+"/live/election")
+	reads := posts.reads.Load()
+	mustGet(t, srv.URL+"/live/election")
+	if got := posts.reads.Load(); got != reads {
+		t.Errorf("second request read the store %d more times, want the cached page", got-reads)
+	}
+
+	etag := resp.Header.Get("ETag")
+	if etag == "" {
+		t.Fatal("page has no ETag")
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/live/election", nil)
+	req.Header.Set("If-None-Match", etag)
+	again, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again.Body.Close()
+	if again.StatusCode != http.StatusNotModified {
+		t.Errorf("conditional request = %s, want 304", again.Status)
 	}
 }

@@ -116,10 +116,11 @@ func (p *Publisher) Routes() chi.Router {
 	r.Group(func(r chi.Router) {
 		// Pages, the widget and feeds are text that shrinks to a fifth.
 		r.Use(middleware.Compress(5, "text/html", "text/javascript", "application/atom+xml"))
-		r.Get("/live/{slug}", p.servePage)
 		r.Get("/live/{slug}/feed.atom", p.serveFeed)
 		r.Get("/widget.js", serveWidget)
 	})
+	// The reader page is compressed once per change, with its snapshot.
+	r.Get("/live/{slug}", p.servePage)
 	r.Get("/media/{name}", p.serveMedia)
 	r.Get("/healthz", p.serveHealth)
 	return r

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 
 	"github.com/liveline/liveline/bridge"
@@ -15,6 +16,7 @@ import (
 type fakePosts struct {
 	posts []bridge.Post
 	last  bridge.Stamp
+	reads atomic.Int64 // calls of PostsSince
 }
 
 func (f *fakePosts) LastUpdate(context.Context, string) (bridge.Stamp, error) {
@@ -26,6 +28,7 @@ func (f *fakePosts) Posts(context.Context, string) ([]bridge.Post, error) {
 }
 
 func (f *fakePosts) PostsSince(_ context.Context, _ string, since bridge.Stamp) ([]bridge.Post, bridge.Stamp, error) {
+	f.reads.Add(1)
 	var out []bridge.Post
 	for _, p := range f.posts {
 		if p.Updated >= since {

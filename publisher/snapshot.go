@@ -71,12 +71,13 @@ type snapshot struct {
 	fresh     cachedBody // GET with last_update_ts=0
 
 	mu      sync.Mutex
-	updates map[int]*cachedBody // GET bodies by number of updates included
+	updates map[int]*cachedBody    // GET bodies by number of updates included
+	pages   map[string]*cachedBody // reader pages by the base URL they link to
 }
 
 func newSnapshot(last bridge.Stamp, posts, byUpdated []*entry, interval string) *snapshot {
 	s := &snapshot{last: last, lastText: last.String(), posts: posts, byUpdated: byUpdated,
-		interval: interval, updates: map[int]*cachedBody{}}
+		interval: interval, updates: map[int]*cachedBody{}, pages: map[string]*cachedBody{}}
 	s.lastHeader = []string{s.lastText}
 	s.intervalHeader = []string{interval}
 	s.headETag = []string{etagFor(last, "head")}
