@@ -24,43 +24,74 @@ func (db *DB) Apply(ctx context.Context, c bridge.Change) (bridge.Outcome, error
 	if err != nil {
 		return bridge.Outcome{}, fmt.Errorf("apply %s: %w", c.Op, err)
 	}
+	out, err := db.applyInTx(ctx, &c, key)
+	if err != nil {
+		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
+	}
+	if out.Changed {
+		if fn := db.onCommit.Load(); fn != nil {
+			(*fn)(ctx, c, out)
+		}
+	}
+	return out, nil
+}
+
+// applyInTx merges c in one write transaction and commits it. For a hide
+// or show it first records the reaction, then sets c.Op to what the
+// recorded reactions decide.
+func (db *DB) applyInTx(ctx context.Context, c *bridge.Change, key bridge.TSKey) (bridge.Outcome, error) {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: begin: %w", c.Op, c.TS, err)
+		return bridge.Outcome{}, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
 
 	stored, err := getPost(ctx, tx, c.ChannelID, c.TS)
 	if err != nil && !errors.Is(err, bridge.ErrNotFound) {
-		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
+		return bridge.Outcome{}, err
 	}
 	last, err := lastUpdate(ctx, tx, c.ChannelID)
 	if err != nil {
-		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
+		return bridge.Outcome{}, err
 	}
+	out := bridge.Outcome{Stamp: last}
+
 	if c.Op == bridge.OpHide || c.Op == bridge.OpShow {
-		hidden, err := updateHiders(ctx, tx, c)
+		hidden, err := updateHiders(ctx, tx, *c)
 		if err != nil {
-			return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
+			return bridge.Outcome{}, err
 		}
 		if stored == nil {
-			return commitHiders(tx, c, last)
+			// The post is hidden when its message arrives, so the order
+			// in which Slack delivers a reaction and its message does
+			// not change what readers see.
+			out.Reason = "message not stored yet; kept for when it arrives"
+			return out, commit(tx)
 		}
 		c.Op = bridge.OpShow
 		if hidden {
 			c.Op = bridge.OpHide
 		}
 	}
-	next, visible, reason := bridge.Merge(stored, c)
-	if next == nil {
-		if err := tx.Commit(); err != nil {
-			return bridge.Outcome{}, fmt.Errorf("apply %s to %s: commit: %w", c.Op, c.TS, err)
+
+	next, visible, reason := bridge.Merge(stored, *c)
+	out.Reason = reason
+	if next != nil {
+		if out.Stamp, err = db.writeMerged(ctx, tx, c, stored == nil, next, visible, key, last); err != nil {
+			return bridge.Outcome{}, err
 		}
-		return bridge.Outcome{Reason: reason, Stamp: last}, nil
+		out.Changed = visible
 	}
-	if stored == nil && !next.Deleted {
+	return out, commit(tx)
+}
+
+// writeMerged writes the merged post, advances the clock when readers see
+// the change, and enqueues the change's jobs. It returns the clock.
+func (db *DB) writeMerged(ctx context.Context, tx *sql.Tx, c *bridge.Change, isNew bool, next *bridge.Post, visible bool, key bridge.TSKey, last bridge.Stamp) (bridge.Stamp, error) {
+	var err error
+	if isNew && !next.Deleted {
 		if next.Hidden, err = hasHiders(ctx, tx, c.ChannelID, c.TS); err != nil {
-			return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
+			return 0, err
 		}
 	}
 	stamp := last
@@ -68,27 +99,25 @@ func (db *DB) Apply(ctx context.Context, c bridge.Change) (bridge.Outcome, error
 		stamp = bridge.NextStamp(last, db.now())
 		next.Updated = stamp
 		if err := setLastUpdate(ctx, tx, c.ChannelID, stamp); err != nil {
-			return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
+			return 0, err
 		}
 	}
 	if err := putPost(ctx, tx, next, key); err != nil {
-		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
+		return 0, err
 	}
 	if !next.Deleted {
 		if err := enqueueJobs(ctx, tx, c.Jobs); err != nil {
-			return bridge.Outcome{}, fmt.Errorf("apply %s to %s: %w", c.Op, c.TS, err)
+			return 0, err
 		}
 	}
+	return stamp, nil
+}
+
+func commit(tx *sql.Tx) error {
 	if err := tx.Commit(); err != nil {
-		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: commit: %w", c.Op, c.TS, err)
+		return fmt.Errorf("commit: %w", err)
 	}
-	out := bridge.Outcome{Changed: visible, Reason: reason, Stamp: stamp}
-	if visible {
-		if fn := db.onCommit.Load(); fn != nil {
-			(*fn)(ctx, c, out)
-		}
-	}
-	return out, nil
+	return nil
 }
 
 // OnCommit sets fn to run after each committed change that readers see,
@@ -136,16 +165,6 @@ func hasHiders(ctx context.Context, tx *sql.Tx, channelID, ts string) (bool, err
 		return false, fmt.Errorf("read hide reactions: %w", err)
 	}
 	return hidden, nil
-}
-
-// commitHiders commits a hide reaction on a message not stored yet: the
-// post is hidden when the message arrives, so the order in which Slack
-// delivers a reaction and its message does not change what readers see.
-func commitHiders(tx *sql.Tx, c bridge.Change, last bridge.Stamp) (bridge.Outcome, error) {
-	if err := tx.Commit(); err != nil {
-		return bridge.Outcome{}, fmt.Errorf("apply %s to %s: commit: %w", c.Op, c.TS, err)
-	}
-	return bridge.Outcome{Reason: "message not stored yet; kept for when it arrives", Stamp: last}, nil
 }
 
 // LastUpdate returns the channel's update clock, zero before any change.
