@@ -281,7 +281,7 @@ func putPost(ctx context.Context, q querier, p *bridge.Post, key bridge.TSKey) e
 	if err != nil {
 		return fmt.Errorf("write post %s: %w", p.TS, err)
 	}
-	return nil
+	return putMediaRefs(ctx, q, p)
 }
 
 // scanner is the Scan method shared by *sql.Row and *sql.Rows.
