@@ -42,6 +42,8 @@ type App struct {
 
 	// catchUp reconciles channels with Slack's history in the background.
 	catchUp *catchUpLoop
+	// cleanup deletes unused images and stale hide reactions.
+	cleanup *cleanupLoop
 	// outside picks up changes that another process, such as backfill,
 	// committed to the database.
 	outside *outsideWrites
@@ -54,9 +56,10 @@ type App struct {
 type AppOption func(*appOptions)
 
 type appOptions struct {
-	httpClient  *http.Client
-	now         func() time.Time
-	jobInterval time.Duration
+	httpClient      *http.Client
+	now             func() time.Time
+	jobInterval     time.Duration
+	cleanupInterval time.Duration
 }
 
 // withSlackHTTPClient makes Web API calls and file downloads through c.
@@ -64,7 +67,8 @@ func withSlackHTTPClient(c *http.Client) AppOption {
 	return func(o *appOptions) { o.httpClient = c }
 }
 
-// withJobClock sets the clock of the job worker and the name cache.
+// withJobClock sets the clock of the job worker, the name cache and the
+// cleanup.
 func withJobClock(now func() time.Time) AppOption {
 	return func(o *appOptions) { o.now = now }
 }
@@ -75,6 +79,12 @@ func withJobInterval(d time.Duration) AppOption {
 	return func(o *appOptions) { o.jobInterval = d }
 }
 
+// withCleanupInterval sets how often the cleanup runs; zero starts no
+// loop, so the test runs it itself.
+func withCleanupInterval(d time.Duration) AppOption {
+	return func(o *appOptions) { o.cleanupInterval = d }
+}
+
 // NewApp opens the database and builds the HTTP handlers. cfg must have
 // passed Validate.
 //
@@ -82,7 +92,8 @@ func withJobInterval(d time.Duration) AppOption {
 // a background worker fills through the Web API, and images are
 // downloaded into cfg.MediaDir.
 func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, dir render.Directory, opts ...AppOption) (*App, error) {
-	o := appOptions{now: time.Now, jobInterval: receiver.DefaultJobInterval}
+	o := appOptions{now: time.Now, jobInterval: receiver.DefaultJobInterval,
+		cleanupInterval: cleanupInterval}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -97,6 +108,7 @@ func NewApp(ctx context.Context, cfg *Config, log *slog.Logger, dir render.Direc
 	}
 	a := &App{cfg: cfg, channels: channels, db: db, log: log, done: make(chan error, 1),
 		directory: dir, wait: receiver.WaitFor}
+	a.cleanup = newCleanupLoop(db, cfg.MediaDir, o.now, o.cleanupInterval, log)
 	if err := a.setUpJobs(o); err != nil {
 		db.Close()
 		return nil, err
@@ -285,6 +297,7 @@ func (a *App) Start(addr string) error {
 		"channels", len(a.channels.All()))
 	a.catchUp.start()
 	a.outside.start(outsideWriteInterval)
+	a.cleanup.start()
 	return nil
 }
 
@@ -315,6 +328,7 @@ func (a *App) Done() <-chan error { return a.done }
 func (a *App) Close(ctx context.Context) error {
 	a.catchUp.stop(ctx)
 	a.outside.stop()
+	a.cleanup.stop(ctx)
 	err := a.server.Shutdown(ctx)
 	if a.worker != nil {
 		err = errors.Join(err, a.worker.Stop(ctx))

@@ -70,7 +70,7 @@ func startSlackApp(t *testing.T, fake *fakeSlack, setup slackSetup) (*testApp, *
 	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	fakeURL, _ := url.Parse(fake.URL)
 	client := &http.Client{Timeout: 5 * time.Second, Transport: slackFilesTransport{fake: fakeURL}}
-	opts := []AppOption{withSlackHTTPClient(client), withJobInterval(0)}
+	opts := []AppOption{withSlackHTTPClient(client), withJobInterval(0), withCleanupInterval(0)}
 	if setup.now != nil {
 		opts = append(opts, withJobClock(setup.now))
 	}
@@ -92,6 +92,18 @@ func (a *testApp) runJobs() int {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	return a.worker.RunDue(ctx)
+}
+
+// runCleanup runs the cleanup once at the app's clock.
+func (a *testApp) runCleanup() cleanupResult {
+	a.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := a.cleanup.run(ctx)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return res
 }
 
 // sendTimed sends body and fails unless Slack gets a 200 within 3 seconds.
