@@ -76,6 +76,8 @@ type CatchUpResult struct {
 	Messages  int    // messages fetched
 	Changed   int    // posts added, edited, hidden or shown
 	Removed   int    // posts deleted because their messages are gone
+	Threads   int    // threads whose replies were read (threads: all)
+	Replies   int    // replies fetched from those threads
 }
 
 // NewCatchUp returns a CatchUp that turns messages into changes with rc's
@@ -182,7 +184,7 @@ func (c *CatchUp) Channel(ctx context.Context, channelID string, from time.Time)
 	}
 	log.Info("caught up with slack history", "oldest", oldest, "latest", latest,
 		"pages", res.Pages, "messages", res.Messages, "changed", res.Changed,
-		"removed", res.Removed, "duration", time.Since(start))
+		"removed", res.Removed, "threads", res.Threads, "replies", res.Replies, "duration", time.Since(start))
 	return res, nil
 }
 
@@ -235,23 +237,36 @@ func (c *CatchUp) fetch(ctx context.Context, channelID, oldest, latest string, r
 		"backfill a shorter window with --since", channelID, oldest, maxHistoryPages)
 }
 
-// historyPage calls conversations.history for one page. After a 429 it
-// waits for Retry-After and calls again, at most maxRateLimitWaits times.
+// historyPage calls conversations.history for one page, waiting out
+// 429 responses as retryRateLimited does.
 func (c *CatchUp) historyPage(ctx context.Context, params *slack.GetConversationHistoryParameters, log *slog.Logger) (*slack.GetConversationHistoryResponse, error) {
+	var resp *slack.GetConversationHistoryResponse
+	err := c.retryRateLimited(ctx, "conversations.history", log, func() error {
+		var err error
+		resp, err = c.api.GetConversationHistoryContext(ctx, params)
+		return err
+	})
+	return resp, err
+}
+
+// retryRateLimited runs call, a request to the Web API method. After a
+// 429 it waits for Retry-After and calls again, at most maxRateLimitWaits
+// times.
+func (c *CatchUp) retryRateLimited(ctx context.Context, method string, log *slog.Logger, call func() error) error {
 	for attempt := 1; ; attempt++ {
-		resp, err := c.api.GetConversationHistoryContext(ctx, params)
+		err := call()
 		var limited *slack.RateLimitedError
 		if !errors.As(err, &limited) {
-			return resp, err
+			return err
 		}
 		if attempt > maxRateLimitWaits {
-			return nil, fmt.Errorf("still rate-limited after %d waits: %w", maxRateLimitWaits, err)
+			return fmt.Errorf("still rate-limited after %d waits: %w", maxRateLimitWaits, err)
 		}
 		wait := max(limited.RetryAfter, time.Second)
-		log.Warn("slack rate-limited conversations.history; retrying", "retry_after", wait,
+		log.Warn("slack rate-limited "+method+"; retrying", "retry_after", wait,
 			"attempt", attempt)
 		if err := c.cfg.Wait(ctx, wait); err != nil {
-			return nil, err
+			return err
 		}
 	}
 }
@@ -274,7 +289,8 @@ func historyHint(err error) string {
 }
 
 // reconcile applies the fetched messages oldest first, then deletes the
-// posts in the window whose messages Slack no longer lists.
+// posts in the window whose messages Slack no longer lists. Under
+// threads: all it then does the same for the replies of each thread.
 func (c *CatchUp) reconcile(ctx context.Context, ch bridge.Channel, msgs []slack.Message, res *CatchUpResult, log *slog.Logger) error {
 	slices.SortStableFunc(msgs, func(a, b slack.Message) int {
 		return bridge.CompareTS(a.Timestamp, b.Timestamp)
@@ -312,6 +328,9 @@ func (c *CatchUp) reconcile(ctx context.Context, ch bridge.Channel, msgs []slack
 		if changed {
 			res.Removed++
 		}
+	}
+	if ch.Threads == bridge.ThreadsAll {
+		return c.reconcileThreads(ctx, ch, msgs, posts, res, log)
 	}
 	return nil
 }

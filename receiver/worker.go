@@ -82,6 +82,8 @@ type Worker struct {
 	http  *http.Client
 	log   *slog.Logger
 	emoji customEmoji
+	// usergroups is the workspace's user groups for mentions.
+	usergroups usergroupHandles
 
 	stop context.CancelFunc
 	done chan struct{}
@@ -154,6 +156,10 @@ func (w *Worker) loop(ctx context.Context) {
 	for {
 		if err := w.RefreshEmoji(ctx); err != nil && ctx.Err() == nil {
 			w.log.Warn("failed to read custom emoji; showing their names", "error", err)
+		}
+		if err := w.RefreshUsergroups(ctx); err != nil && ctx.Err() == nil {
+			w.log.Warn("failed to read user groups; showing @group for unlabelled mentions",
+				"error", err)
 		}
 		w.RunDue(ctx)
 		select {

@@ -245,7 +245,16 @@ func (a *App) setUpJobs(o appOptions) error {
 
 func (a *App) renderOptions() render.Options {
 	return render.Options{Directory: a.directory, ShowAvatars: a.cfg.ShowAvatars,
-		EmojiURL: a.customEmojiURL}
+		EmojiURL: a.customEmojiURL, UsergroupName: a.usergroupName}
+}
+
+// usergroupName returns a user group's handle from the worker's list,
+// which exists only with a bot token.
+func (a *App) usergroupName(ctx context.Context, id string) (string, bool) {
+	if a.worker == nil {
+		return "", false
+	}
+	return a.worker.UsergroupName(ctx, id)
 }
 
 // customEmojiURL returns a custom emoji's image from the worker's list,

@@ -358,10 +358,8 @@ func TestCatchUp_KeepsThreadReplies(t *testing.T) {
 	app := startCatchUpApp(t, "", slack, "0", &waits{})
 	app.mustSend(message("C0LIVE02", parent, "Budget speech begins."))
 	slack.put("C0LIVE02", historyMessage(parent, "Budget speech begins."))
-	app.mustSend(envelope(map[string]any{
-		"type": "message", "user": "U0TEST01", "text": "Fuel duty frozen.", "ts": reply,
-		"thread_ts": parent, "channel": "C0LIVE02", "event_ts": reply, "channel_type": "channel",
-	}))
+	app.mustSend(replyMessage("C0LIVE02", reply, parent, "Fuel duty frozen."))
+	slack.put("C0LIVE02", historyReply(reply, parent, "Fuel duty frozen."))
 
 	start := time.Now()
 	app.catchUp.request()

@@ -38,6 +38,9 @@ type fakeSlack struct {
 	revoked map[string]bool
 	// extFileMissing makes files.info return file_not_found for F0EXT0005.
 	extFileMissing bool
+	// usergroupsMissingScope makes usergroups.list return missing_scope,
+	// as Slack does for a token without usergroups:read.
+	usergroupsMissingScope bool
 	// calls counts requests by Web API method or download path.
 	calls map[string]int
 }
@@ -60,6 +63,7 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 	mux.HandleFunc("/api/conversations.info", f.conversationsInfo)
 	mux.HandleFunc("/api/files.info", f.filesInfo)
 	mux.HandleFunc("/api/emoji.list", f.emojiList)
+	mux.HandleFunc("/api/usergroups.list", f.usergroupsList)
 	mux.HandleFunc("/files-pri/", f.download)
 	mux.HandleFunc("/files-tmb/", f.download)
 	f.Server = httptest.NewServer(mux)
@@ -239,5 +243,26 @@ func (f *fakeSlack) emojiList(w http.ResponseWriter, r *http.Request) {
 		"partyparrot": "https://emoji.example.org/partyparrot.gif",
 		"fastparrot":  "alias:partyparrot",
 		"loopy":       "alias:loopy",
+	}})
+}
+
+func (f *fakeSlack) usergroupsList(w http.ResponseWriter, r *http.Request) {
+	f.record("usergroups.list")
+	if !authorized(r) {
+		writeAPI(w, map[string]any{"ok": false, "error": "not_authed"})
+		return
+	}
+	f.mu.Lock()
+	missingScope := f.usergroupsMissingScope
+	f.mu.Unlock()
+	if missingScope {
+		writeAPI(w, map[string]any{"ok": false, "error": "missing_scope", "needed": "usergroups:read"})
+		return
+	}
+	writeAPI(w, map[string]any{"ok": true, "usergroups": []map[string]any{
+		{"id": "S0DESK001", "team_id": "T0TEST000", "is_usergroup": true, "name": "Desk editors",
+			"handle": "desk-editors"},
+		{"id": "S0DESK003", "team_id": "T0TEST000", "is_usergroup": true, "name": "Night desk",
+			"handle": "night-desk"},
 	}})
 }
