@@ -24,18 +24,23 @@ const minGzipSize = 512
 const maxKeptBodySize = 256 << 10
 
 // cachedBody is one response body of a snapshot with its header values. A
-// body the snapshot keeps is built and compressed on first use, so once
-// per change of the channel.
+// body the snapshot keeps is built on first use and compressed on the
+// first request that accepts gzip, so each at most once per change of the
+// channel.
 type cachedBody struct {
 	etag    string // strong entity tag of the uncompressed body
 	gzipTag string // entity tag of the gzip body
 	// contentType is the Content-Type header; nil sends JSON.
 	contentType []string
 
-	once          sync.Once
-	size          int    // length of the uncompressed body
-	plain         []byte // nil when size is above maxKeptBodySize
-	rebuild       func() []byte
+	once    sync.Once
+	size    int    // length of the uncompressed body
+	plain   []byte // nil when size is above maxKeptBodySize
+	rebuild func() []byte
+	// compress builds gzipped on first use; nil when gzipped is built
+	// with plain or the body is compressed per request.
+	compress      func([]byte) []byte
+	gzipOnce      sync.Once
 	gzipped       []byte // nil when size is below minGzipSize or not cached
 	etagHeader    []string
 	gzipTagHeader []string
@@ -45,18 +50,36 @@ type cachedBody struct {
 
 // get builds the body with build(n) on first use and returns b.
 func (b *cachedBody) get(build func(int) []byte, n int) *cachedBody {
+	return b.getGzip(build, gzipBytes, n)
+}
+
+// getGzip is get with compress making the gzip form of the body.
+func (b *cachedBody) getGzip(build func(int) []byte, compress func([]byte) []byte, n int) *cachedBody {
 	b.once.Do(func() {
 		b.setPlain(build(n))
-		if b.size >= minGzipSize {
-			b.gzipped = gzipBytes(b.plain)
-			b.gzipLength = []string{strconv.Itoa(len(b.gzipped))}
-		}
-		if b.size > maxKeptBodySize {
+		switch {
+		case b.size > maxKeptBodySize:
+			b.setGzipped(compress(b.plain))
 			b.plain = nil
 			b.rebuild = func() []byte { return build(n) }
+		case b.size >= minGzipSize:
+			b.compress = compress
 		}
 	})
 	return b
+}
+
+// gzipForm returns the kept gzip body and its Content-Length, compressing
+// it on first use, or nil when the body is not kept compressed.
+func (b *cachedBody) gzipForm() ([]byte, []string) {
+	if b.compress != nil {
+		b.gzipOnce.Do(func() { b.setGzipped(b.compress(b.plain)) })
+	}
+	return b.gzipped, b.gzipLength
+}
+
+func (b *cachedBody) setGzipped(gzipped []byte) {
+	b.gzipped, b.gzipLength = gzipped, []string{strconv.Itoa(len(gzipped))}
 }
 
 // newBody returns a body that is built for one request and compressed,
@@ -92,6 +115,7 @@ func gzipETag(etag string) string {
 
 func gzipBytes(plain []byte) []byte {
 	var b bytes.Buffer
+	b.Grow(len(plain)/4 + 64)
 	zw := gzipWriters.Get().(*gzip.Writer)
 	zw.Reset(&b)
 	zw.Write(plain)
@@ -227,16 +251,16 @@ func (p *Publisher) writeBody(w http.ResponseWriter, r *http.Request, body *cach
 		h["Content-Type"] = body.contentType
 	}
 
-	switch {
-	case !compress:
+	if !compress {
 		h["Content-Length"] = body.plainLength
 		w.Write(body.plainBytes())
-	case body.gzipped != nil:
-		h["Content-Encoding"] = gzipEncoding
-		h["Content-Length"] = body.gzipLength
-		w.Write(body.gzipped)
-	default:
-		h["Content-Encoding"] = gzipEncoding
+		return
+	}
+	h["Content-Encoding"] = gzipEncoding
+	if gzipped, length := body.gzipForm(); gzipped != nil {
+		h["Content-Length"] = length
+		w.Write(gzipped)
+	} else {
 		zw := gzipWriters.Get().(*gzip.Writer)
 		zw.Reset(w)
 		zw.Write(body.plainBytes())
