@@ -121,7 +121,17 @@ func gzipBytes(plain []byte) []byte {
 	zw.Write(plain)
 	zw.Close()
 	gzipWriters.Put(zw)
-	return b.Bytes()
+	return trimmed(b.Bytes())
+}
+
+// trimmed returns b, or a copy without its spare capacity when that is
+// above 4 KB, because snapshots keep compressed bodies until the next
+// change and the estimate of their size may be far off.
+func trimmed(b []byte) []byte {
+	if cap(b)-len(b) > 4<<10 {
+		return bytes.Clone(b)
+	}
+	return b
 }
 
 // gzipWriters reuses compressors, each of which allocates about 800 KB.

@@ -93,7 +93,7 @@ func (l *idList) gzipWith(plain []byte, start int) []byte {
 	binary.LittleEndian.PutUint32(trailer[:4], crc32.ChecksumIEEE(plain))
 	binary.LittleEndian.PutUint32(trailer[4:], uint32(len(plain)))
 	out.Write(trailer[:])
-	return out.Bytes()
+	return trimmed(out.Bytes())
 }
 
 // gzipHeader is the header compress/gzip writes at gzip.BestSpeed with an
