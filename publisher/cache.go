@@ -2,7 +2,9 @@ package publisher
 
 import (
 	"bytes"
-	"compress/gzip"
+	"compress/flate"
+	"encoding/binary"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"strconv"
@@ -116,11 +118,7 @@ func gzipETag(etag string) string {
 func gzipBytes(plain []byte) []byte {
 	var b bytes.Buffer
 	b.Grow(len(plain)/4 + 64)
-	zw := gzipWriters.Get().(*gzip.Writer)
-	zw.Reset(&b)
-	zw.Write(plain)
-	zw.Close()
-	gzipWriters.Put(zw)
+	writeGzip(&b, plain)
 	return trimmed(b.Bytes())
 }
 
@@ -134,10 +132,42 @@ func trimmed(b []byte) []byte {
 	return b
 }
 
-// gzipWriters reuses compressors, each of which allocates about 800 KB.
-var gzipWriters = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
-	return zw
+// writeGzip writes plain to w as one gzip member, byte for byte what
+// compress/gzip writes at gzip.BestSpeed with an empty gzip.Header. It
+// frames the deflate stream itself, so gzip bodies and the chunks of
+// idList share one pool of compressors.
+func writeGzip(w io.Writer, plain []byte) {
+	w.Write(gzipHeader[:])
+	fw := flateWriters.Get().(*flate.Writer)
+	fw.Reset(w)
+	fw.Write(plain)
+	fw.Close()
+	flateWriters.Put(fw)
+	trailer := gzipTrailer(plain)
+	w.Write(trailer[:])
+}
+
+// gzipHeader is the header compress/gzip writes at gzip.BestSpeed with an
+// empty gzip.Header: no name, no modification time, extra flags 4 (fastest
+// compression) and operating system 255 (unknown).
+var gzipHeader = [...]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 255}
+
+const gzipHeaderSize = len(gzipHeader)
+
+// gzipTrailer returns the CRC-32 and the length of plain that end a gzip
+// member.
+func gzipTrailer(plain []byte) [8]byte {
+	var trailer [8]byte
+	binary.LittleEndian.PutUint32(trailer[:4], crc32.ChecksumIEEE(plain))
+	binary.LittleEndian.PutUint32(trailer[4:], uint32(len(plain)))
+	return trailer
+}
+
+// flateWriters reuses raw deflate compressors, each of which allocates
+// about 1.2 MB at flate.BestSpeed (measured with Go 1.26).
+var flateWriters = sync.Pool{New: func() any {
+	fw, _ := flate.NewWriter(io.Discard, flate.BestSpeed)
+	return fw
 }}
 
 // acceptsGzip reports whether the request's Accept-Encoding allows gzip
@@ -271,11 +301,7 @@ func (p *Publisher) writeBody(w http.ResponseWriter, r *http.Request, body *cach
 		h["Content-Length"] = length
 		w.Write(gzipped)
 	} else {
-		zw := gzipWriters.Get().(*gzip.Writer)
-		zw.Reset(w)
-		zw.Write(body.plainBytes())
-		zw.Close()
-		gzipWriters.Put(zw)
+		writeGzip(w, body.plainBytes())
 	}
 }
 

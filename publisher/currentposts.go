@@ -3,10 +3,6 @@ package publisher
 import (
 	"bytes"
 	"compress/flate"
-	"encoding/binary"
-	"hash/crc32"
-	"io"
-	"sync"
 )
 
 // idChunkSize is the length of "currentPosts" text compressed into each
@@ -88,20 +84,10 @@ func (l *idList) gzipWith(plain []byte, start int) []byte {
 	fw.Write(plain[end:])
 	fw.Close()
 	flateWriters.Put(fw)
-
-	var trailer [8]byte
-	binary.LittleEndian.PutUint32(trailer[:4], crc32.ChecksumIEEE(plain))
-	binary.LittleEndian.PutUint32(trailer[4:], uint32(len(plain)))
+	trailer := gzipTrailer(plain)
 	out.Write(trailer[:])
 	return trimmed(out.Bytes())
 }
-
-// gzipHeader is the header compress/gzip writes at gzip.BestSpeed with an
-// empty gzip.Header: no name, no modification time, extra flags 4 (fastest
-// compression) and operating system 255 (unknown).
-var gzipHeader = [...]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 255}
-
-const gzipHeaderSize = len(gzipHeader)
 
 // deflateChunk returns text as a raw deflate segment that ends in a sync
 // flush, so more segments may follow it in the same stream.
@@ -121,9 +107,3 @@ func deflateTo(b *bytes.Buffer, text []byte) {
 	fw.Flush()
 	flateWriters.Put(fw)
 }
-
-// flateWriters reuses raw deflate compressors at the level gzipBytes uses.
-var flateWriters = sync.Pool{New: func() any {
-	fw, _ := flate.NewWriter(io.Discard, flate.BestSpeed)
-	return fw
-}}
