@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/liveline/liveline/bridge"
@@ -39,11 +40,14 @@ type cachedBody struct {
 	size    int    // length of the uncompressed body
 	plain   []byte // nil when size is above maxKeptBodySize
 	rebuild func() []byte
-	// compress builds gzipped on first use; nil when gzipped is built
-	// with plain or the body is compressed per request.
-	compress      func([]byte) []byte
+	// compress makes the gzip form from the plain one; nil uses
+	// gzipBytes. Set it before the first get.
+	compress func([]byte) []byte
+	// lazyGzip is set when gzipForm builds gzipped on first use.
+	lazyGzip      bool
 	gzipOnce      sync.Once
-	gzipped       []byte // nil when size is below minGzipSize or not cached
+	gzipDone      atomic.Bool // set once gzipOnce has run
+	gzipped       []byte      // nil when size is below minGzipSize or not cached
 	etagHeader    []string
 	gzipTagHeader []string
 	plainLength   []string // Content-Length of plain
@@ -52,20 +56,18 @@ type cachedBody struct {
 
 // get builds the body with build(n) on first use and returns b.
 func (b *cachedBody) get(build func(int) []byte, n int) *cachedBody {
-	return b.getGzip(build, gzipBytes, n)
-}
-
-// getGzip is get with compress making the gzip form of the body.
-func (b *cachedBody) getGzip(build func(int) []byte, compress func([]byte) []byte, n int) *cachedBody {
 	b.once.Do(func() {
+		if b.compress == nil {
+			b.compress = gzipBytes
+		}
 		b.setPlain(build(n))
 		switch {
 		case b.size > maxKeptBodySize:
-			b.setGzipped(compress(b.plain))
+			b.setGzipped(b.compress(b.plain))
 			b.plain = nil
 			b.rebuild = func() []byte { return build(n) }
 		case b.size >= minGzipSize:
-			b.compress = compress
+			b.lazyGzip = true
 		}
 	})
 	return b
@@ -74,8 +76,12 @@ func (b *cachedBody) getGzip(build func(int) []byte, compress func([]byte) []byt
 // gzipForm returns the kept gzip body and its Content-Length, compressing
 // it on first use, or nil when the body is not kept compressed.
 func (b *cachedBody) gzipForm() ([]byte, []string) {
-	if b.compress != nil {
-		b.gzipOnce.Do(func() { b.setGzipped(b.compress(b.plain)) })
+	// The flag spares each request the closure that Do would allocate.
+	if b.lazyGzip && !b.gzipDone.Load() {
+		b.gzipOnce.Do(func() {
+			b.setGzipped(b.compress(b.plain))
+			b.gzipDone.Store(true)
+		})
 	}
 	return b.gzipped, b.gzipLength
 }

@@ -88,6 +88,7 @@ func newSnapshot(last bridge.Stamp, posts, byUpdated []*entry, interval string) 
 	s.handshake.etag = etagFor(last, "h")
 	s.unchanged.etag = etagFor(last, "0")
 	s.fresh.etag = etagFor(last, "all")
+	s.unchanged.compress, s.fresh.compress = s.gzipUpdates, s.gzipUpdates
 	return s
 }
 
@@ -109,11 +110,11 @@ func (s *snapshot) count(since bridge.Stamp) int {
 // it is cacheable and per call otherwise.
 func (s *snapshot) updatesBody(since bridge.Stamp) *cachedBody {
 	if since == 0 {
-		return s.fresh.getGzip(s.buildFresh, s.gzipUpdates, 0)
+		return s.fresh.get(s.buildFresh, 0)
 	}
 	n := s.count(since)
 	if n == 0 {
-		return s.unchanged.getGzip(s.buildUpdates, s.gzipUpdates, 0)
+		return s.unchanged.get(s.buildUpdates, 0)
 	}
 	if n > maxCachedUpdates && n < len(s.posts) {
 		return newBody(etagFor(s.last, strconv.Itoa(n)), s.buildUpdates(n))
@@ -121,11 +122,11 @@ func (s *snapshot) updatesBody(since bridge.Stamp) *cachedBody {
 	s.mu.Lock()
 	b, ok := s.updates[n]
 	if !ok {
-		b = &cachedBody{etag: etagFor(s.last, strconv.Itoa(n))}
+		b = &cachedBody{etag: etagFor(s.last, strconv.Itoa(n)), compress: s.gzipUpdates}
 		s.updates[n] = b
 	}
 	s.mu.Unlock()
-	return b.getGzip(s.buildUpdates, s.gzipUpdates, n)
+	return b.get(s.buildUpdates, n)
 }
 
 // buildUpdates writes the GET body that includes the n most recently
