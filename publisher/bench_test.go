@@ -116,3 +116,26 @@ func BenchmarkPublisher_Refresh(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkPublisher_PatchAndGet measures one new post in a 5,000-post
+// channel as a polling reader sees it: the patch, then the first GET of the
+// new snapshot for the posts since the previous clock, built and gzipped.
+func BenchmarkPublisher_PatchAndGet(b *testing.B) {
+	tp, _ := benchPublisher(b, 5000)
+	snap, err := tp.snapshot(b.Context(), testChannel)
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap.updatesBody(snap.last)
+	b.ReportAllocs()
+	i := 5000
+	for b.Loop() {
+		post := benchPost(i).Post
+		post.TS, post.ChannelID = postTS(i), testChannel
+		post.Updated = snap.last + 1
+		next := snap.patch([]*entry{tp.newEntry(post)}, nil, post.Updated, snap.interval)
+		next.updatesBody(snap.last).gzipForm()
+		snap = next
+		i++
+	}
+}

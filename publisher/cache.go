@@ -2,12 +2,15 @@ package publisher
 
 import (
 	"bytes"
-	"compress/gzip"
+	"compress/flate"
+	"encoding/binary"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/liveline/liveline/bridge"
@@ -24,19 +27,27 @@ const minGzipSize = 512
 const maxKeptBodySize = 256 << 10
 
 // cachedBody is one response body of a snapshot with its header values. A
-// body the snapshot keeps is built and compressed on first use, so once
-// per change of the channel.
+// body the snapshot keeps is built on first use and compressed on the
+// first request that accepts gzip, so each at most once per change of the
+// channel.
 type cachedBody struct {
 	etag    string // strong entity tag of the uncompressed body
 	gzipTag string // entity tag of the gzip body
 	// contentType is the Content-Type header; nil sends JSON.
 	contentType []string
 
-	once          sync.Once
-	size          int    // length of the uncompressed body
-	plain         []byte // nil when size is above maxKeptBodySize
-	rebuild       func() []byte
-	gzipped       []byte // nil when size is below minGzipSize or not cached
+	once    sync.Once
+	size    int    // length of the uncompressed body
+	plain   []byte // nil when size is above maxKeptBodySize
+	rebuild func() []byte
+	// compress makes the gzip form from the plain one; nil uses
+	// gzipBytes. Set it before the first get.
+	compress func([]byte) []byte
+	// lazyGzip is set when gzipForm builds gzipped on first use.
+	lazyGzip      bool
+	gzipOnce      sync.Once
+	gzipDone      atomic.Bool // set once gzipOnce has run
+	gzipped       []byte      // nil when size is below minGzipSize or not cached
 	etagHeader    []string
 	gzipTagHeader []string
 	plainLength   []string // Content-Length of plain
@@ -46,17 +57,37 @@ type cachedBody struct {
 // get builds the body with build(n) on first use and returns b.
 func (b *cachedBody) get(build func(int) []byte, n int) *cachedBody {
 	b.once.Do(func() {
-		b.setPlain(build(n))
-		if b.size >= minGzipSize {
-			b.gzipped = gzipBytes(b.plain)
-			b.gzipLength = []string{strconv.Itoa(len(b.gzipped))}
+		if b.compress == nil {
+			b.compress = gzipBytes
 		}
-		if b.size > maxKeptBodySize {
+		b.setPlain(build(n))
+		switch {
+		case b.size > maxKeptBodySize:
+			b.setGzipped(b.compress(b.plain))
 			b.plain = nil
 			b.rebuild = func() []byte { return build(n) }
+		case b.size >= minGzipSize:
+			b.lazyGzip = true
 		}
 	})
 	return b
+}
+
+// gzipForm returns the kept gzip body and its Content-Length, compressing
+// it on first use, or nil when the body is not kept compressed.
+func (b *cachedBody) gzipForm() ([]byte, []string) {
+	// The flag spares each request the closure that Do would allocate.
+	if b.lazyGzip && !b.gzipDone.Load() {
+		b.gzipOnce.Do(func() {
+			b.setGzipped(b.compress(b.plain))
+			b.gzipDone.Store(true)
+		})
+	}
+	return b.gzipped, b.gzipLength
+}
+
+func (b *cachedBody) setGzipped(gzipped []byte) {
+	b.gzipped, b.gzipLength = gzipped, []string{strconv.Itoa(len(gzipped))}
 }
 
 // newBody returns a body that is built for one request and compressed,
@@ -92,18 +123,57 @@ func gzipETag(etag string) string {
 
 func gzipBytes(plain []byte) []byte {
 	var b bytes.Buffer
-	zw := gzipWriters.Get().(*gzip.Writer)
-	zw.Reset(&b)
-	zw.Write(plain)
-	zw.Close()
-	gzipWriters.Put(zw)
-	return b.Bytes()
+	b.Grow(len(plain)/4 + 64)
+	writeGzip(&b, plain)
+	return trimmed(b.Bytes())
 }
 
-// gzipWriters reuses compressors, each of which allocates about 800 KB.
-var gzipWriters = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
-	return zw
+// trimmed returns b, or a copy without its spare capacity when that is
+// above 4 KB, because snapshots keep compressed bodies until the next
+// change and the estimate of their size may be far off.
+func trimmed(b []byte) []byte {
+	if cap(b)-len(b) > 4<<10 {
+		return bytes.Clone(b)
+	}
+	return b
+}
+
+// writeGzip writes plain to w as one gzip member, byte for byte what
+// compress/gzip writes at gzip.BestSpeed with an empty gzip.Header. It
+// frames the deflate stream itself, so gzip bodies and the chunks of
+// idList share one pool of compressors.
+func writeGzip(w io.Writer, plain []byte) {
+	w.Write(gzipHeader[:])
+	fw := flateWriters.Get().(*flate.Writer)
+	fw.Reset(w)
+	fw.Write(plain)
+	fw.Close()
+	flateWriters.Put(fw)
+	trailer := gzipTrailer(plain)
+	w.Write(trailer[:])
+}
+
+// gzipHeader is the header compress/gzip writes at gzip.BestSpeed with an
+// empty gzip.Header: no name, no modification time, extra flags 4 (fastest
+// compression) and operating system 255 (unknown).
+var gzipHeader = [...]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 255}
+
+const gzipHeaderSize = len(gzipHeader)
+
+// gzipTrailer returns the CRC-32 and the length of plain that end a gzip
+// member.
+func gzipTrailer(plain []byte) [8]byte {
+	var trailer [8]byte
+	binary.LittleEndian.PutUint32(trailer[:4], crc32.ChecksumIEEE(plain))
+	binary.LittleEndian.PutUint32(trailer[4:], uint32(len(plain)))
+	return trailer
+}
+
+// flateWriters reuses raw deflate compressors, each of which allocates
+// about 1.2 MB at flate.BestSpeed (measured with Go 1.26).
+var flateWriters = sync.Pool{New: func() any {
+	fw, _ := flate.NewWriter(io.Discard, flate.BestSpeed)
+	return fw
 }}
 
 // acceptsGzip reports whether the request's Accept-Encoding allows gzip
@@ -227,21 +297,17 @@ func (p *Publisher) writeBody(w http.ResponseWriter, r *http.Request, body *cach
 		h["Content-Type"] = body.contentType
 	}
 
-	switch {
-	case !compress:
+	if !compress {
 		h["Content-Length"] = body.plainLength
 		w.Write(body.plainBytes())
-	case body.gzipped != nil:
-		h["Content-Encoding"] = gzipEncoding
-		h["Content-Length"] = body.gzipLength
-		w.Write(body.gzipped)
-	default:
-		h["Content-Encoding"] = gzipEncoding
-		zw := gzipWriters.Get().(*gzip.Writer)
-		zw.Reset(w)
-		zw.Write(body.plainBytes())
-		zw.Close()
-		gzipWriters.Put(zw)
+		return
+	}
+	h["Content-Encoding"] = gzipEncoding
+	if gzipped, length := body.gzipForm(); gzipped != nil {
+		h["Content-Length"] = length
+		w.Write(gzipped)
+	} else {
+		writeGzip(w, body.plainBytes())
 	}
 }
 

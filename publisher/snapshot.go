@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/liveline/liveline/bridge"
@@ -63,8 +64,9 @@ type snapshot struct {
 	// intervalHeader is interval as the Polling-Interval header value.
 	intervalHeader []string
 
-	currentOnce sync.Once
-	currentJSON []byte // "currentPosts" array
+	// ids is the "currentPosts" array, nil until a body needs it or a
+	// patch derives it from the previous snapshot's.
+	ids atomic.Pointer[idList]
 
 	handshake cachedBody
 	unchanged cachedBody // GET with nothing at or after since
@@ -86,6 +88,7 @@ func newSnapshot(last bridge.Stamp, posts, byUpdated []*entry, interval string) 
 	s.handshake.etag = etagFor(last, "h")
 	s.unchanged.etag = etagFor(last, "0")
 	s.fresh.etag = etagFor(last, "all")
+	s.unchanged.compress, s.fresh.compress = s.gzipUpdates, s.gzipUpdates
 	return s
 }
 
@@ -119,7 +122,7 @@ func (s *snapshot) updatesBody(since bridge.Stamp) *cachedBody {
 	s.mu.Lock()
 	b, ok := s.updates[n]
 	if !ok {
-		b = &cachedBody{etag: etagFor(s.last, strconv.Itoa(n))}
+		b = &cachedBody{etag: etagFor(s.last, strconv.Itoa(n)), compress: s.gzipUpdates}
 		s.updates[n] = b
 	}
 	s.mu.Unlock()
@@ -145,8 +148,8 @@ func (s *snapshot) buildUpdatesFor(n int, skipHidden bool) []byte {
 	if n > 0 {
 		threshold = s.byUpdated[len(s.byUpdated)-n].updated
 	}
-	current := s.current()
-	size := 96 + len(current)
+	ids := s.current()
+	size := 96 + len(ids.open)
 	for _, e := range s.byUpdated[len(s.byUpdated)-n:] {
 		size += len(e.updateJSON) + 1
 	}
@@ -165,10 +168,23 @@ func (s *snapshot) buildUpdatesFor(n int, skipHidden bool) []byte {
 		b.Write(e.updateJSON)
 	}
 	b.WriteString(`},"currentPosts":`)
-	b.Write(current)
-	b.WriteString(`,"lastUpdateTimestamp":` + s.lastText)
-	b.WriteString(`,"pollingInterval":` + s.interval + "}")
+	b.Write(ids.open)
+	b.WriteByte(']')
+	b.WriteString(s.updatesTail())
 	return b.Bytes()
+}
+
+// updatesTail returns the text of a GET body after "currentPosts".
+func (s *snapshot) updatesTail() string {
+	return `,"lastUpdateTimestamp":` + s.lastText + `,"pollingInterval":` + s.interval + "}"
+}
+
+// gzipUpdates returns the gzip form of a GET body that buildUpdatesFor
+// wrote, reusing the compressed ids of "currentPosts".
+func (s *snapshot) gzipUpdates(plain []byte) []byte {
+	ids := s.current()
+	start := len(plain) - len(s.updatesTail()) - len(ids.open) - 1
+	return ids.gzipWith(plain, start)
 }
 
 // lastModified returns the Last-Modified date to send at now, or nil.
@@ -176,12 +192,15 @@ func (s *snapshot) lastModified(now time.Time) *httpDate {
 	return lastModified(s.modified, now)
 }
 
-// current returns the "currentPosts" array: every visible id, oldest first.
-func (s *snapshot) current() []byte {
-	s.currentOnce.Do(func() {
-		s.currentJSON = appendIDs(nil, s.posts, false)
-	})
-	return s.currentJSON
+// current returns the "currentPosts" array: every visible id, oldest
+// first. Readers that find it unbuilt at once may each build it, and all
+// then use the first one stored.
+func (s *snapshot) current() *idList {
+	if ids := s.ids.Load(); ids != nil {
+		return ids
+	}
+	s.ids.CompareAndSwap(nil, newIDList(s.posts))
+	return s.ids.Load()
 }
 
 // buildHandshake writes the POST body: ids newest first, the clock and the
@@ -225,12 +244,15 @@ func appendIDs(b []byte, posts []*entry, newestFirst bool) []byte {
 // appended in place: the new snapshot's lists extend s's and share their
 // arrays, so a change costs O(changed) amortized. That is safe because
 // only the current snapshot is ever patched, under the channel's refresh
-// lock, and entries past s's length are invisible to s. Edits, deletions
-// and older posts copy the lists once.
+// lock, and entries past s's length are invisible to s. The
+// "currentPosts" array, when s has built it, is extended the same way.
+// Edits, deletions and older posts copy the lists once and leave the
+// array to be built again on first use.
 func (s *snapshot) patch(changes []*entry, deleted map[string]bool, last bridge.Stamp, interval string) *snapshot {
 	var posts, byUpdated []*entry
+	var ids *idList
 	if s != nil {
-		posts, byUpdated = s.posts, s.byUpdated
+		posts, byUpdated, ids = s.posts, s.byUpdated, s.ids.Load()
 	}
 	postDrops, updatedDrops := replacedIndexes(posts, byUpdated, changes, deleted)
 	if len(postDrops) > 0 {
@@ -239,7 +261,14 @@ func (s *snapshot) patch(changes []*entry, deleted map[string]bool, last bridge.
 	}
 	added := slices.Clone(changes)
 	slices.SortFunc(added, compareEntries)
-	return newSnapshot(last, insertSorted(posts, added), append(byUpdated, changes...), interval)
+	appendsOnly := len(postDrops) == 0 && (len(added) == 0 || len(posts) == 0 ||
+		compareEntries(posts[len(posts)-1], added[0]) < 0)
+
+	next := newSnapshot(last, insertSorted(posts, added), append(byUpdated, changes...), interval)
+	if ids != nil && appendsOnly {
+		next.ids.Store(ids.extend(added))
+	}
+	return next
 }
 
 // replacedIndexes returns the indexes in posts and in byUpdated of the

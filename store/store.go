@@ -71,15 +71,19 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		opt(db)
 	}
 	var err error
-	if db.write, err = sql.Open("sqlite3", dsn(path, "immediate")); err != nil {
+	if db.write, err = sql.Open("sqlite3", dsn(path, "immediate", writeCacheKiB)); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	db.write.SetMaxOpenConns(1)
-	if db.read, err = sql.Open("sqlite3", dsn(path, "deferred")); err != nil {
+	if db.read, err = sql.Open("sqlite3", dsn(path, "deferred", readCacheKiB)); err != nil {
 		db.write.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	db.read.SetMaxOpenConns(8)
+	// Keeping every read connection open spares the publisher's
+	// concurrent refreshes a new connection, with its schema read and
+	// pragmas, each time more than database/sql's default of 2 were busy.
+	db.read.SetMaxOpenConns(maxReadConns)
+	db.read.SetMaxIdleConns(maxReadConns)
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -87,11 +91,24 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	return db, nil
 }
 
+// maxReadConns is the size of the read connection pool.
+const maxReadConns = 8
+
+// Page cache sizes in KiB. The writer keeps SQLite's default of 2,000 KiB
+// for the B-tree pages every insert walks. Readers mostly read the newest
+// changes, once each, so a smaller cache keeps eight open read connections
+// from holding 16 MB.
+const (
+	writeCacheKiB = 2000
+	readCacheKiB  = 512
+)
+
 // dsn builds the go-sqlite3 connection string. WAL lets readers run while
 // the writer commits; synchronous=FULL makes each commit durable before
 // Apply returns, so an acknowledged Slack event survives a power cut.
-func dsn(path, txlock string) string {
+func dsn(path, txlock string, cacheKiB int) string {
 	q := url.Values{}
+	q.Set("_cache_size", strconv.Itoa(-cacheKiB)) // negative: KiB, not pages
 	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "FULL")
 	q.Set("_busy_timeout", "5000")
