@@ -77,13 +77,12 @@ type WorkerConfig struct {
 // Worker runs queued jobs one at a time: it looks up names, downloads
 // images, and renders the affected posts again.
 type Worker struct {
-	cfg   WorkerConfig
-	slack *slack.Client
-	http  *http.Client
-	log   *slog.Logger
-	emoji customEmoji
-	// usergroups is the workspace's user groups for mentions.
-	usergroups usergroupHandles
+	cfg        WorkerConfig
+	slack      *slack.Client
+	http       *http.Client
+	log        *slog.Logger
+	emoji      listCache // custom emoji, name to image URL
+	usergroups listCache // user groups, id to handle
 
 	stop context.CancelFunc
 	done chan struct{}
