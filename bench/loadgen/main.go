@@ -8,12 +8,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"slices"
@@ -109,7 +107,8 @@ func runIngest(args []string) error {
 				body := messageEvent(j.channel, j.ts, j.index)
 				t0 := time.Now()
 				sent.Store(j.channel+"/"+j.ts, t0)
-				if err := postEvent(client, *base, *secret, body); err != nil {
+				err := receiver.PostEvent(context.Background(), client, *base+"/slack/events", *secret, body)
+				if err != nil {
 					errors.Add(1)
 					continue
 				}
@@ -207,24 +206,6 @@ func messageEvent(channel, ts string, i int) []byte {
 		"event_time": time.Now().Unix(), "event": event,
 	})
 	return body
-}
-
-func postEvent(client *http.Client, base, secret string, body []byte) error {
-	req, err := http.NewRequest(http.MethodPost, base+"/slack/events", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	receiver.SignRequest(req.Header, secret, body, time.Now())
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("event request returned %s", resp.Status)
-	}
-	return nil
 }
 
 func percentileMs(d []time.Duration, p float64) float64 {

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"sort"
@@ -60,7 +58,7 @@ func runDemo(ctx context.Context, baseURL, secret, channelID string, prior []str
 	}
 	for _, ts := range prior {
 		body := demoDeletion(channelID, ts)
-		if err := postEvent(ctx, client, baseURL, secret, body); err != nil {
+		if err := receiver.PostEvent(ctx, client, baseURL+"/slack/events", secret, body); err != nil {
 			log.Error("failed to delete earlier demo post", "slack_ts", ts, "error", err)
 			return
 		}
@@ -81,7 +79,7 @@ func runDemo(ctx context.Context, baseURL, secret, channelID string, prior []str
 			log.Error("failed to prepare demo event", "index", i, "error", err)
 			return
 		}
-		if err := postEvent(ctx, client, baseURL, secret, body); err != nil {
+		if err := receiver.PostEvent(ctx, client, baseURL+"/slack/events", secret, body); err != nil {
 			log.Error("failed to send demo event", "index", i, "error", err)
 			return
 		}
@@ -214,22 +212,4 @@ func sortedKeys(m map[string]any) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-func postEvent(ctx context.Context, client *http.Client, baseURL, secret string, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/slack/events",
-		bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	receiver.SignRequest(req.Header, secret, body, time.Now())
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("receiver responded with %s", resp.Status)
-	}
-	return nil
 }

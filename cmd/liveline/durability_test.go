@@ -44,7 +44,8 @@ func TestServe_ConcurrentEvents(t *testing.T) {
 		go func(batch []string) {
 			defer wg.Done()
 			for _, ts := range batch {
-				statuses <- postSigned(app.url, concurrentMessage(ts, "post "+ts))
+				statuses <- receiver.PostEvent(context.Background(), eventClient,
+					app.url+"/slack/events", testSecret, concurrentMessage(ts, "post "+ts))
 			}
 		}(shuffled[s*perSender : (s+1)*perSender])
 	}
@@ -69,27 +70,6 @@ func TestServe_ConcurrentEvents(t *testing.T) {
 }
 
 var eventMu sync.Mutex
-
-// postSigned sends a signed event to base and returns an error unless
-// the response status is 200. It is safe for concurrent use.
-func postSigned(base string, body []byte) error {
-	req, err := http.NewRequest(http.MethodPost, base+"/slack/events", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	receiver.SignRequest(req.Header, testSecret, body, time.Now())
-	client := http.Client{Timeout: 5 * time.Second}
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("event got %s, want 200 OK", resp.Status)
-	}
-	return nil
-}
 
 // concurrentMessage returns a message event body for C0LIVE01. Unlike
 // message, it is safe for concurrent use.
@@ -218,7 +198,9 @@ func TestProcess_KillKeepsAnsweredEvents(t *testing.T) {
 			defer wg.Done()
 			for i := range maxPerSender {
 				ts := fmt.Sprintf("1623%06d.%06d", s*maxPerSender+i, 100+s)
-				if err := postSigned(p.url, concurrentMessage(ts, "post "+ts)); err != nil {
+				err := receiver.PostEvent(context.Background(), eventClient,
+					p.url+"/slack/events", testSecret, concurrentMessage(ts, "post "+ts))
+				if err != nil {
 					return // the process is gone
 				}
 				mu.Lock()
@@ -329,3 +311,6 @@ func waitLog(t *testing.T, p *process, text string) {
 	}
 	t.Fatalf("log lacks %q after 10s:\n%s", text, p.stderr)
 }
+
+// eventClient sends the tests' events. Its timeout bounds a hung server.
+var eventClient = &http.Client{Timeout: 5 * time.Second}
