@@ -92,32 +92,17 @@ func newBrowser(t *testing.T) context.Context {
 func startBrowserApp(t *testing.T, dbPath, addr string, dir render.Directory,
 	configure ...func(*Config)) *testApp {
 	t.Helper()
-	if dbPath == "" {
-		dbPath = filepath.Join(t.TempDir(), "liveline.db")
-	}
-	cfg := testConfig(t, dbPath)
+	cfg := testConfig(t, tempDB(t, dbPath))
 	cfg.Listen = addr
 	cfg.PollingInterval = browserPollingInterval.String()
 	for _, f := range configure {
 		f(cfg)
 	}
-	if err := cfg.Validate(false); err != nil {
-		t.Fatal(err)
-	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	app, err := NewApp(context.Background(), cfg, log, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := app.Start(cfg.Listen); err != nil {
-		t.Fatal(err)
-	}
-	ta := &testApp{App: app, t: t, url: app.BaseURL(), dbPath: dbPath}
-	t.Cleanup(ta.stop)
-	return ta
+	return launchApp(t, cfg, appLaunch{log: log, dir: dir})
 }
 
 // newsArticle is a news site's article page that embeds two widgets, for

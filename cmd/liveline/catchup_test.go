@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
-	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -40,31 +37,11 @@ func (w *waits) all() []time.Duration {
 // Web API, catch_up_interval set to interval, and waits recorded in w.
 func startCatchUpApp(t *testing.T, dbPath string, slack *fakeHistory, interval string, w *waits) *testApp {
 	t.Helper()
-	if dbPath == "" {
-		dbPath = filepath.Join(t.TempDir(), "liveline.db")
-	}
-	cfg := testConfig(t, dbPath)
+	cfg := testConfig(t, tempDB(t, dbPath))
 	cfg.Slack.BotToken = testBotToken
 	cfg.Slack.APIURL = slack.url()
 	cfg.CatchUpInterval = interval
-	if err := cfg.Validate(false); err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	app, err := NewApp(context.Background(), cfg, log, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	app.wait = w.wait
-	if err := app.Start(cfg.Listen); err != nil {
-		t.Fatal(err)
-	}
-	ta := &testApp{App: app, t: t, url: app.BaseURL(), dbPath: dbPath}
-	t.Cleanup(ta.stop)
-	return ta
+	return launchApp(t, cfg, appLaunch{prepare: func(app *App) { app.wait = w.wait }})
 }
 
 // waitSynced waits up to ten seconds for a catch-up of channel that

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/liveline/liveline/receiver"
+	"github.com/liveline/liveline/receiver/render"
 )
 
 // testSecret signs the events tests send, standing in for Slack's
@@ -52,22 +53,52 @@ func testConfig(t *testing.T, dbPath string) *Config {
 // startApp starts Liveline on a fresh database, or on dbPath when given.
 func startApp(t *testing.T, dbPath string) *testApp {
 	t.Helper()
+	return launchApp(t, testConfig(t, tempDB(t, dbPath)), appLaunch{})
+}
+
+// tempDB returns dbPath, or a database file in a fresh temporary folder
+// when dbPath is empty.
+func tempDB(t *testing.T, dbPath string) string {
+	t.Helper()
 	if dbPath == "" {
-		dbPath = filepath.Join(t.TempDir(), "liveline.db")
+		return filepath.Join(t.TempDir(), "liveline.db")
 	}
-	cfg := testConfig(t, dbPath)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return dbPath
+}
+
+// appLaunch holds what launchApp passes to NewApp beside the config.
+type appLaunch struct {
+	log     *slog.Logger     // nil discards logs, or writes them with -v
+	dir     render.Directory // nil shows placeholders for names
+	options []AppOption
+	prepare func(*App) // runs after NewApp and before Start; may be nil
+}
+
+// launchApp validates cfg, builds the App and starts it on cfg.Listen,
+// and stops it when the test ends.
+func launchApp(t *testing.T, cfg *Config, launch appLaunch) *testApp {
+	t.Helper()
+	if err := cfg.Validate(false); err != nil {
+		t.Fatal(err)
 	}
-	app, err := NewApp(context.Background(), cfg, log, nil)
+	log := launch.log
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		if testing.Verbose() {
+			log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		}
+	}
+	app, err := NewApp(context.Background(), cfg, log, launch.dir, launch.options...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if launch.prepare != nil {
+		launch.prepare(app)
 	}
 	if err := app.Start(cfg.Listen); err != nil {
 		t.Fatal(err)
 	}
-	ta := &testApp{App: app, t: t, url: app.BaseURL(), dbPath: dbPath}
+	ta := &testApp{App: app, t: t, url: app.BaseURL(), dbPath: cfg.Database}
 	t.Cleanup(ta.stop)
 	return ta
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -46,10 +45,7 @@ func (b *logBuffer) String() string {
 // and a job worker that runs only when the test calls runJobs.
 func startSlackApp(t *testing.T, fake *fakeSlack, setup slackSetup) (*testApp, *logBuffer) {
 	t.Helper()
-	if setup.dbPath == "" {
-		setup.dbPath = filepath.Join(t.TempDir(), "liveline.db")
-	}
-	cfg := testConfig(t, setup.dbPath)
+	cfg := testConfig(t, tempDB(t, setup.dbPath))
 	cfg.Slack.APIURL = fake.apiURL()
 	cfg.Slack.BotToken = testBotToken
 	if setup.userName != "" {
@@ -58,9 +54,6 @@ func startSlackApp(t *testing.T, fake *fakeSlack, setup slackSetup) (*testApp, *
 	cfg.ShowAvatars = setup.avatars
 	if setup.maxAttempts > 0 {
 		cfg.Jobs.MaxAttempts = &setup.maxAttempts
-	}
-	if err := cfg.Validate(false); err != nil {
-		t.Fatal(err)
 	}
 	logs := &logBuffer{}
 	var out io.Writer = logs
@@ -74,16 +67,7 @@ func startSlackApp(t *testing.T, fake *fakeSlack, setup slackSetup) (*testApp, *
 	if setup.now != nil {
 		opts = append(opts, withJobClock(setup.now))
 	}
-	app, err := NewApp(context.Background(), cfg, log, nil, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := app.Start(cfg.Listen); err != nil {
-		t.Fatal(err)
-	}
-	ta := &testApp{App: app, t: t, url: app.BaseURL(), dbPath: setup.dbPath}
-	t.Cleanup(ta.stop)
-	return ta, logs
+	return launchApp(t, cfg, appLaunch{log: log, options: opts}), logs
 }
 
 // runJobs runs the due jobs once and returns how many ran.
