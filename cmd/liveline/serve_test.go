@@ -309,15 +309,22 @@ func TestServe_ReaderPage(t *testing.T) {
 	}
 }
 
-func TestServe_CORS(t *testing.T) {
-	app := startApp(t, "")
-	req, _ := http.NewRequest(http.MethodHead, app.url+"/live/C0LIVE01/updates", nil)
+// crossOriginHead sends the HEAD a widget on a news site sends.
+func (a *testApp) crossOriginHead(channel string) *http.Response {
+	a.t.Helper()
+	req, _ := http.NewRequest(http.MethodHead, a.url+"/live/"+channel+"/updates", nil)
 	req.Header.Set("Origin", "https://news.example.com")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		a.t.Fatal(err)
 	}
 	resp.Body.Close()
+	return resp
+}
+
+func TestServe_CORS(t *testing.T) {
+	app := startApp(t, "")
+	resp := app.crossOriginHead("C0LIVE01")
 	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "*" {
 		t.Errorf("Access-Control-Allow-Origin = %q, want *", got)
 	}
@@ -423,13 +430,7 @@ func TestServe_IgnoredSubtypesAndEvents(t *testing.T) {
 
 func TestServe_HeadCarriesPollingInterval(t *testing.T) {
 	app := startApp(t, "")
-	req, _ := http.NewRequest(http.MethodHead, app.url+"/live/C0LIVE01/updates", nil)
-	req.Header.Set("Origin", "https://news.example.com")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp := app.crossOriginHead("C0LIVE01")
 	if got := resp.Header.Get("Polling-Interval"); got != "2000" {
 		t.Errorf("Polling-Interval = %q, want 2000", got)
 	}
