@@ -14,7 +14,7 @@ import (
 type Stamp int64
 
 // NextStamp returns the stamp for a change made at now to a channel whose
-// clock stands at last. It is now in microseconds, or last+1 when the
+// clock is at last. It is now in microseconds, or last+1 when the
 // wall clock has not moved past last, so stamps strictly increase.
 func NextStamp(last Stamp, now time.Time) Stamp {
 	s := Stamp(now.UnixMicro())

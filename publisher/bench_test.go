@@ -91,7 +91,7 @@ func BenchmarkPublisher_Get20New(b *testing.B) {
 		http.Header{"Accept-Encoding": {"gzip"}})
 }
 
-// BenchmarkPublisher_GetAll asks for every post of a 5,000-post channel
+// BenchmarkPublisher_GetAll requests every post of a 5,000-post channel
 // without gzip, the largest body a reader can ask for.
 func BenchmarkPublisher_GetAll(b *testing.B) {
 	_, h := benchPublisher(b, 5000)

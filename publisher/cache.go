@@ -224,7 +224,7 @@ func newHTTPDate(last bridge.Stamp) *httpDate {
 // client holding the first would wrongly get 304. Once that second has
 // passed at now, every later stamp falls in a later second.
 //
-// NOTE: bridge.NextStamp moves the clock by 1µs when the wall clock stands
+// NOTE: bridge.NextStamp moves the clock by 1µs when the wall clock is
 // behind it, and such stamps can stay in one second; If-None-Match, which
 // clients send when they have an ETag, is exact in that case.
 func lastModified(date *httpDate, now time.Time) *httpDate {
@@ -267,7 +267,7 @@ func etagListMatches(values []string, etag, gzipTag string) bool {
 	return false
 }
 
-// writeBody sends body, JSON unless its contentType says otherwise,
+// writeBody sends body, with its contentType or as JSON,
 // compressed when the client accepts gzip.
 // With validate set it adds the caching headers and responds to a matching
 // conditional request with 304.
